@@ -1,0 +1,34 @@
+/*
+ * Logging for the engine: one line per event, to stderr unless redirected.
+ * Messages name what happened to whom (URI, file) and the rule involved.
+ */
+#ifndef VRPD_LOG_H
+#define VRPD_LOG_H
+
+#include <stdio.h>
+
+enum log_level {
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+};
+
+/* Messages above level are dropped; the default is LOG_LEVEL_INFO. */
+void log_setlevel(enum log_level level);
+
+/* Sends all further messages to fp (NULL means stderr again). */
+void log_setstream(FILE *fp);
+
+/* Logs a warning followed by ": " and strerror(errno), like warn(3). */
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Logs a warning, like warnx(3). */
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Logs at info level: normal operation an operator wants to see. */
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Logs at debug level: detail only a developer wants to see. */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* VRPD_LOG_H */
