@@ -31,4 +31,48 @@
  */
 #define MAX_TAL_NAME_LENGTH 64
 
+/*
+ * Largest object file (certificate, CRL, manifest, ROA, ASPA) read from a
+ * repository. The biggest real manifests and CRLs are a few MB; rpki-client
+ * refuses more than 8 MB, and so do we.
+ */
+#define MAX_OBJECT_SIZE (8 * 1024 * 1024)
+
+/*
+ * Default longest chain of CA certificates below a TA (--max-cert-depth
+ * overrides it). Real trees are 4-5 deep; rpki-client stops at 12, and a
+ * hostile repository that nests CAs forever is cut off there.
+ */
+#define MAX_CERT_DEPTH 12
+
+/* Most files one manifest may list (rpki-client: 100,000). */
+#define MAX_MANIFEST_ENTRIES 100000
+
+/* Longest file name on a manifest; RFC 9286 names are short hex or words. */
+#define MAX_FILENAME_LENGTH 255
+
+/*
+ * Most distinct repositories (publication servers) one TA's tree may use;
+ * each costs a fetch, so a tree that points everywhere is cut off
+ * (rpki-client: 1000 per TAL).
+ */
+#define MAX_REPOS_PER_TA 1000
+
+/* Most IP prefixes/ranges and AS ids/ranges in one certificate
+ * (rpki-client: 200,000 each); the largest RIR certificates hold ~50,000. */
+#define MAX_IP_ELEMENTS 200000
+#define MAX_AS_ELEMENTS 200000
+
+/* Most providers in one ASPA (rpki-client: 10,000). */
+#define MAX_ASPA_PROVIDERS 10000
+
+/*
+ * Most AS numbers one BGPsec router certificate may speak for. RFC 8209
+ * routers serve one AS or a few; each AS becomes one router key.
+ */
+#define MAX_ROUTER_ASNS 1024
+
+/* Most trust anchors in one run: a VRP names its TA in one byte. */
+#define MAX_TAS 255
+
 #endif /* VRPD_LIMITS_H */
