@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -156,4 +157,40 @@ mirror_read(const char *dir, const char *uri, size_t *len)
 	close(fd);
 	*len = got;
 	return buf;
+}
+
+bool
+mirror_list(const char *dir, const char *dir_uri,
+	    void (*fn)(void *arg, const char *name), void *arg)
+{
+	char uri[MAX_URI_LENGTH + 1], path[MAX_URI_LENGTH + 4096];
+	size_t len = strlen(dir_uri);
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	/* mirror_path refuses the empty last segment a trailing '/' makes. */
+	if (len < 2 || len > MAX_URI_LENGTH || dir_uri[len - 1] != '/') {
+		log_warnx("%s: not a directory URI", dir_uri);
+		return false;
+	}
+	memcpy(uri, dir_uri, len - 1);
+	uri[len - 1] = '\0';
+	if (!mirror_path(dir, uri, path, sizeof(path)))
+		return false;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return false;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			fn(arg, de->d_name);
+	}
+	closedir(d);
+	return true;
 }

@@ -25,4 +25,12 @@ bool mirror_path(const char *dir, const char *uri, char *buf, size_t size);
  */
 unsigned char *mirror_read(const char *dir, const char *uri, size_t *len);
 
+/*
+ * Calls fn(arg, name) for each regular file directly inside the directory
+ * that dir_uri (ending in '/') names in the mirror. False if it cannot be
+ * listed: a bad URI (logged) or no such directory (errno set, not logged).
+ */
+bool mirror_list(const char *dir, const char *dir_uri,
+		 void (*fn)(void *arg, const char *name), void *arg);
+
 #endif /* VRPD_MIRROR_H */

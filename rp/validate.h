@@ -1,0 +1,49 @@
+/*
+ * The tree walk: from each trust anchor down through every CA and its
+ * publication point (manifest, CRL, listed files), checking each object
+ * against its issuer, and collecting what is valid into a vrpset.
+ */
+#ifndef VRPD_VALIDATE_H
+#define VRPD_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "tal.h"
+#include "vrpset.h"
+
+struct validate_config {
+	const char *mirror; /* objects are read from this local mirror */
+	time_t now;	    /* the evaluation time */
+	int jobs;	    /* worker threads, at least 1 */
+	int max_depth;	    /* CA certificates allowed below a TA */
+	/*
+	 * When set, told of every object the walk decides on (TA and CA
+	 * certificates, manifests, CRLs, ROAs, ASPAs, router certificates)
+	 * and whether it was accepted; called from the worker threads.
+	 */
+	void (*on_object)(void *arg, const char *uri, bool valid);
+	void *on_object_arg;
+};
+
+struct validate_stats {
+	size_t tas;		 /* TAs whose certificate was usable */
+	size_t tas_failed;	 /* TAs with no usable certificate */
+	size_t pubpoints;	 /* publication points visited */
+	size_t pubpoints_failed; /* of those, failed as a whole (RFC 9286) */
+	size_t objects;		 /* objects read */
+	size_t objects_rejected; /* objects rejected, each logged once */
+};
+
+/*
+ * Validates the trees of tals at cfg->now and adds every valid VRP, ASPA
+ * and router key to set, registering the TAs in tals order. False only if
+ * the run could not be completed (out of memory, no threads); rejected
+ * objects are logged and counted in stats, never fatal.
+ */
+bool validate_run(const struct validate_config *cfg, struct tal *const *tals,
+		  size_t num_tals, struct vrpset *set,
+		  struct validate_stats *stats);
+
+#endif /* VRPD_VALIDATE_H */

@@ -1,0 +1,401 @@
+/*
+ * vrpd: the relying party. Today it runs once (--once): it validates the
+ * trees of the given TALs from a local mirror, writes the requested outputs
+ * and a one-line summary, and exits.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "log.h"
+#include "output.h"
+#include "tal.h"
+#include "validate.h"
+#include "vrpset.h"
+
+#define MAX_OUTPUTS 16
+
+struct output_req {
+	enum output_format fmt;
+	const char *path; /* "-" for stdout */
+};
+
+struct options {
+	bool once;
+	const char *mirror;
+	const char *tal_files[MAX_TAS];
+	size_t num_tal_files;
+	const char *tal_dirs[16];
+	size_t num_tal_dirs;
+	struct output_req outputs[MAX_OUTPUTS];
+	size_t num_outputs;
+	time_t now;
+	int jobs;
+	int max_depth;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: vrpd --once --mirror DIR [--tal FILE]... [--tal-dir DIR]\n"
+		"            [--now TIME] [--output FORMAT[:PATH]]... "
+		"[--jobs N]\n"
+		"            [--max-cert-depth N] [--verbose]\n"
+		"       vrpd --version\n"
+		"FORMAT is csv, json, openbgpd or bird; PATH - is stdout.\n"
+		"TIME is seconds since the epoch or RFC 3339 "
+		"(2026-06-01T00:00:00Z).\n");
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vrpd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* Seconds since the epoch, or RFC 3339 with Z or a numeric offset. */
+static bool
+parse_time(const char *s, time_t *out)
+{
+	struct tm tm = {0};
+	char *end;
+	long long secs;
+	long off = 0;
+
+	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
+		errno = 0;
+		secs = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0' || secs < 0)
+			return false;
+		*out = (time_t)secs;
+		return true;
+	}
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
+	if (end == NULL)
+		return false;
+	if (*end == '.') /* fractions of a second do not matter here */
+		for (end++; *end >= '0' && *end <= '9'; end++)
+			;
+	if (strcmp(end, "Z") == 0 || strcmp(end, "z") == 0)
+		off = 0;
+	else if ((end[0] == '+' || end[0] == '-') && strlen(end) == 6 &&
+		 end[3] == ':') {
+		int h, m;
+
+		if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
+			return false;
+		off = (h * 60L + m) * 60L * (end[0] == '+' ? 1 : -1);
+	} else
+		return false;
+	*out = timegm(&tm) - off;
+	return true;
+}
+
+static int
+parse_int(const char *flag, const char *s, int min, int max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < min || v > max)
+		die("%s: expected a number from %d to %d, got '%s'", flag, min,
+		    max, s);
+	return (int)v;
+}
+
+static void
+parse_output(struct options *o, const char *arg)
+{
+	char name[32];
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	struct output_req *req;
+
+	if (o->num_outputs == MAX_OUTPUTS)
+		die("--output: at most %d outputs", MAX_OUTPUTS);
+	req = &o->outputs[o->num_outputs];
+	if (len >= sizeof(name))
+		die("--output %s: unknown format", arg);
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	if (!output_format_parse(name, &req->fmt))
+		die("--output %s: unknown format '%s' (csv, json, openbgpd, "
+		    "bird)",
+		    arg, name);
+	req->path = colon ? colon + 1 : "-";
+	if (*req->path == '\0')
+		die("--output %s: empty path", arg);
+	o->num_outputs++;
+}
+
+static void
+parse_args(struct options *o, int argc, char **argv)
+{
+	enum { OPT_ONCE = 256, OPT_TAL, OPT_TAL_DIR, OPT_MIRROR, OPT_NOW,
+	       OPT_OUTPUT, OPT_JOBS, OPT_DEPTH, OPT_VERSION, OPT_VERBOSE,
+	       OPT_HELP };
+	static const struct option longopts[] = {
+		{"once", no_argument, NULL, OPT_ONCE},
+		{"tal", required_argument, NULL, OPT_TAL},
+		{"tal-dir", required_argument, NULL, OPT_TAL_DIR},
+		{"mirror", required_argument, NULL, OPT_MIRROR},
+		{"now", required_argument, NULL, OPT_NOW},
+		{"output", required_argument, NULL, OPT_OUTPUT},
+		{"jobs", required_argument, NULL, OPT_JOBS},
+		{"max-cert-depth", required_argument, NULL, OPT_DEPTH},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{"verbose", no_argument, NULL, OPT_VERBOSE},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int ch;
+
+	o->now = time(NULL);
+	o->jobs = ncpu > 0 ? (int)ncpu : 1;
+	o->max_depth = MAX_CERT_DEPTH;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_ONCE:
+			o->once = true;
+			break;
+		case OPT_TAL:
+			if (o->num_tal_files == MAX_TAS)
+				die("--tal: at most %d TALs", MAX_TAS);
+			o->tal_files[o->num_tal_files++] = optarg;
+			break;
+		case OPT_TAL_DIR:
+			if (o->num_tal_dirs == 16)
+				die("--tal-dir: at most 16 directories");
+			o->tal_dirs[o->num_tal_dirs++] = optarg;
+			break;
+		case OPT_MIRROR:
+			o->mirror = optarg;
+			break;
+		case OPT_NOW:
+			if (!parse_time(optarg, &o->now))
+				die("--now: '%s' is neither seconds since the "
+				    "epoch nor RFC 3339 (2026-06-01T00:00:00Z)",
+				    optarg);
+			break;
+		case OPT_OUTPUT:
+			parse_output(o, optarg);
+			break;
+		case OPT_JOBS:
+			o->jobs = parse_int("--jobs", optarg, 1, 1024);
+			break;
+		case OPT_DEPTH:
+			o->max_depth = parse_int("--max-cert-depth", optarg, 1,
+						 64);
+			break;
+		case OPT_VERSION:
+			printf("vrpd %s\n", PACKAGE_VERSION);
+			exit(0);
+		case OPT_VERBOSE:
+			log_setlevel(LOG_LEVEL_DEBUG);
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			exit(0);
+		default:
+			if (optopt != 0)
+				die("option %s needs an argument (see --help)",
+				    argv[optind - 1]);
+			die("unknown option %s (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		die("unexpected argument '%s' (see --help)", argv[optind]);
+	if (!o->once)
+		die("give --once: vrpd validates once and exits; the daemon "
+		    "is not built yet");
+	if (o->mirror == NULL)
+		die("--mirror DIR is required with --once (fetching is not "
+		    "built yet)");
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Loads one TAL or dies naming it. */
+static struct tal *
+must_load_tal(const char *path)
+{
+	struct tal *tal = tal_load(path);
+
+	if (tal == NULL)
+		die("%s: cannot use this TAL (see the message above)", path);
+	return tal;
+}
+
+static size_t
+load_tals(const struct options *o, struct tal **tals)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < o->num_tal_files; i++)
+		tals[n++] = must_load_tal(o->tal_files[i]);
+	for (i = 0; i < o->num_tal_dirs; i++) {
+		DIR *d = opendir(o->tal_dirs[i]);
+		struct dirent *de;
+		char *names[MAX_TAS];
+		size_t nn = 0;
+
+		if (d == NULL)
+			die("--tal-dir %s: %s", o->tal_dirs[i], strerror(errno));
+		while ((de = readdir(d)) != NULL) {
+			size_t len = strlen(de->d_name);
+
+			if (len <= 4 || strcmp(de->d_name + len - 4, ".tal"))
+				continue;
+			if (n + nn == MAX_TAS)
+				die("--tal-dir %s: more than %d TALs",
+				    o->tal_dirs[i], MAX_TAS);
+			if (asprintf(&names[nn++], "%s/%s", o->tal_dirs[i],
+				     de->d_name) == -1)
+				die("out of memory");
+		}
+		closedir(d);
+		qsort(names, nn, sizeof(names[0]), cmp_str);
+		for (j = 0; j < nn; j++) {
+			tals[n++] = must_load_tal(names[j]);
+			free(names[j]);
+		}
+	}
+	if (n == 0)
+		die("no TALs: give --tal FILE or --tal-dir DIR");
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(tals[i]->name, tals[j]->name) == 0)
+				die("two TALs are named %s: the name is the "
+				    "trust anchor's in every output",
+				    tals[i]->name);
+	return n;
+}
+
+/* Writes one output, to a file through a temporary name and rename. */
+static bool
+write_output(const struct output_req *req, const struct vrpset *set,
+	     const struct output_meta *meta)
+{
+	char tmp[PATH_MAX];
+	FILE *fp;
+	bool ok;
+
+	if (strcmp(req->path, "-") == 0) {
+		ok = output_write(stdout, req->fmt, set, meta) &&
+		     fflush(stdout) == 0;
+		if (!ok)
+			log_warn("writing to stdout");
+		return ok;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", req->path) >=
+	    (int)sizeof(tmp)) {
+		log_warnx("%s: path too long", req->path);
+		return false;
+	}
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		log_warn("%s", tmp);
+		return false;
+	}
+	ok = output_write(fp, req->fmt, set, meta);
+	ok = fflush(fp) == 0 && ok;
+	ok = fsync(fileno(fp)) == 0 && ok;
+	ok = fclose(fp) == 0 && ok;
+	if (!ok || rename(tmp, req->path) == -1) {
+		log_warn("%s", req->path);
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+static double
+seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = {0};
+	struct tal *tals[MAX_TAS];
+	struct validate_config cfg;
+	struct validate_stats st;
+	struct output_meta meta;
+	struct timespec start;
+	struct vrpset *set;
+	struct stat sb;
+	size_t ntals, i, v4, v6;
+	int rc = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	parse_args(&o, argc, argv);
+	if (stat(o.mirror, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		die("--mirror %s: not a directory", o.mirror);
+	ntals = load_tals(&o, tals);
+
+	cfg.mirror = o.mirror;
+	cfg.now = o.now;
+	cfg.jobs = o.jobs;
+	cfg.max_depth = o.max_depth;
+	if ((set = vrpset_new()) == NULL)
+		die("out of memory");
+	if (!validate_run(&cfg, tals, ntals, set, &st))
+		die("validation could not complete");
+	if (!vrpset_finish(set))
+		die("out of memory sorting the results");
+
+	meta.generated = o.now;
+	meta.elapsed = seconds_since(&start);
+	for (i = 0; i < o.num_outputs; i++)
+		if (!write_output(&o.outputs[i], set, &meta))
+			rc = 1;
+
+	vrpset_count(set, &v4, &v6);
+	fprintf(stderr,
+		"vrpd: %zu VRPs (%zu IPv4, %zu IPv6), %zu ASPAs, %zu router "
+		"keys, %zu TAs (%zu failed), %zu publication points (%zu "
+		"failed), %zu objects (%zu rejected), %.1f seconds\n",
+		set->num_vrps, v4, v6, set->num_vaps, set->num_keys, st.tas,
+		st.tas_failed, st.pubpoints, st.pubpoints_failed, st.objects,
+		st.objects_rejected, seconds_since(&start));
+
+	vrpset_free(set);
+	for (i = 0; i < ntals; i++)
+		tal_free(tals[i]);
+	return rc;
+}
