@@ -224,7 +224,7 @@ in_dir(const char *uri, const char *dir)
 	size_t len = strlen(dir);
 
 	return strncmp(uri, dir, len) == 0 && uri[len] != '\0' &&
-	       strchr(uri + len, '/') == NULL;
+	    strchr(uri + len, '/') == NULL;
 }
 
 static char *
@@ -335,7 +335,8 @@ check_crl(struct walk *w, const struct ca_item *it, struct crl *crl,
 		return false;
 	}
 	if (w->cfg->now < crl->this_update) {
-		log_warnx("%s: CRL thisUpdate is in the future (RFC 9286 s.6.4)",
+		log_warnx("%s: CRL thisUpdate is in the future (RFC 9286 "
+			  "s.6.4)",
 			  uri);
 		return false;
 	}
@@ -388,6 +389,20 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 	if (pp->mft == NULL)
 		return false;
 
+	/* Staleness first: it is what an operator must hear about. */
+	if (w->cfg->now < pp->mft->this_update) {
+		log_warnx("%s: manifest thisUpdate is in the future "
+			  "(RFC 9286 s.6.3)",
+			  mft_uri);
+		return false;
+	}
+	if (w->cfg->now > pp->mft->next_update) {
+		log_warnx("%s: manifest is stale, nextUpdate has passed "
+			  "(RFC 9286 s.6.3)",
+			  mft_uri);
+		return false;
+	}
+
 	/* RFC 9286 s.6.4: exactly one CRL, the one the CA's EEs point to. */
 	for (i = 0; i < pp->mft->num_files; i++) {
 		if (file_has_ext(pp->mft->files[i].name, ".crl")) {
@@ -396,7 +411,8 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 		}
 	}
 	if (ncrl != 1) {
-		log_warnx("%s: manifest lists %zu CRLs, not one (RFC 9286 s.6.4)",
+		log_warnx("%s: manifest lists %zu CRLs, not one (RFC 9286 "
+			  "s.6.4)",
 			  mft_uri, ncrl);
 		return false;
 	}
@@ -427,18 +443,6 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 	ee = check_ee(w, it, pp, pp->mft->so->ee, mft_uri, &ee_eff);
 	if (ee == NULL)
 		return false;
-	if (w->cfg->now < pp->mft->this_update) {
-		log_warnx("%s: manifest thisUpdate is in the future "
-			  "(RFC 9286 s.6.3)",
-			  mft_uri);
-		goto out;
-	}
-	if (w->cfg->now > pp->mft->next_update) {
-		log_warnx("%s: manifest is stale, nextUpdate has passed "
-			  "(RFC 9286 s.6.3)",
-			  mft_uri);
-		goto out;
-	}
 
 	pp->files = calloc(pp->mft->num_files ? pp->mft->num_files : 1,
 			   sizeof(*pp->files));
@@ -549,7 +553,8 @@ add_aspa(struct walk *w, struct worker *wk, const struct ca_item *it,
 		goto reject;
 	/* The EE speaks for the customer AS and nothing else. */
 	if (ee->res.has_ip || eff.as_len != 1 ||
-	    eff.as[0].min != aspa->customer || eff.as[0].max != aspa->customer) {
+	    eff.as[0].min != aspa->customer ||
+	    eff.as[0].max != aspa->customer) {
 		log_warnx("%s: EE certificate resources are not exactly the "
 			  "customer AS%u (ASPA profile s.4)",
 			  f->uri, aspa->customer);
@@ -651,7 +656,8 @@ admit_ca(struct walk *w, const struct ca_item *parent, const struct cert *c,
 		else {
 			r = strset_add(&w->seen, rkey);
 			free(rkey);
-			if (r == 1 && ++w->repos[parent->ta] > MAX_REPOS_PER_TA) {
+			if (r == 1 &&
+			    ++w->repos[parent->ta] > MAX_REPOS_PER_TA) {
 				pthread_mutex_unlock(&w->lock);
 				log_warnx("%s: trust anchor uses more than %d "
 					  "repositories",
@@ -943,8 +949,8 @@ validate_run(const struct validate_config *cfg, struct tal *const *tals,
 	bool ok;
 
 	if (num_tals > MAX_TAS) {
-		log_warnx("%zu trust anchors, more than the %d allowed", num_tals,
-			  MAX_TAS);
+		log_warnx("%zu trust anchors, more than the %d allowed",
+			  num_tals, MAX_TAS);
 		return false;
 	}
 	w.cfg = cfg;
