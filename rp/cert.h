@@ -43,8 +43,7 @@ struct cert {
 };
 
 /* Parses a DER certificate file and checks its profile; NULL, logged. */
-struct cert *cert_parse(const char *uri, const unsigned char *der,
-			size_t len);
+struct cert *cert_parse(const char *uri, const unsigned char *der, size_t len);
 
 /*
  * Checks the profile of x, the EE certificate found inside a signed object

@@ -12,7 +12,7 @@
 #include <openssl/types.h>
 
 struct signed_object {
-	X509 *ee;		/* owned: the one certificate, not yet checked */
+	X509 *ee; /* owned: the one certificate, not yet checked */
 	unsigned char *content; /* the eContent octets */
 	size_t content_len;
 	time_t signing_time;

@@ -88,8 +88,8 @@ mirror_path(const char *dir, const char *uri, char *buf, size_t size)
 	}
 	for (seg = slash + 1;; seg = slash + 1) {
 		slash = strchr(seg, '/');
-		if (!segment_ok(seg, slash ? (size_t)(slash - seg)
-					   : strlen(seg))) {
+		if (!segment_ok(seg,
+				slash ? (size_t)(slash - seg) : strlen(seg))) {
 			log_warnx("%s: bad path segment in URI", uri);
 			return false;
 		}

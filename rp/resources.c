@@ -52,38 +52,42 @@ ip_increment(unsigned char *a, size_t len)
 	return false;
 }
 
-/*
- * Writes r as a prefix when it is one ("10.0.0.0/8"), else as a range
- * ("10.0.0.5-10.0.0.9"): what an operator would type.
- */
-static void
-ip_range_str(char *buf, size_t size, const struct ip_range *r, size_t len)
+void
+resources_ip_str(char *buf, size_t size, const struct ip_range *r, int afi)
 {
 	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
-	int af = len == V4_LEN ? AF_INET : AF_INET6;
-	unsigned char min[V6_LEN] = {0}, max[V6_LEN] = {0};
-	size_t bit, bits = len * 8, plen = 0;
+	size_t len = afi == 4 ? V4_LEN : V6_LEN, bits = len * 8, plen = 0, bit;
+	int af = afi == 4 ? AF_INET : AF_INET6;
 	bool prefix = true;
 
-	memcpy(min, r->min, len);
-	memcpy(max, r->max, len);
 	/* The prefix length is where min and max first differ. */
 	while (plen < bits &&
-	       ((min[plen / 8] ^ max[plen / 8]) & (0x80 >> (plen % 8))) == 0)
+	       ((r->min[plen / 8] ^ r->max[plen / 8]) & (0x80 >> (plen % 8))) ==
+		   0)
 		plen++;
 	for (bit = plen; bit < bits; bit++) {
-		unsigned mask = 0x80 >> (bit % 8);
+		unsigned mask = 0x80u >> (bit % 8);
 
-		if ((min[bit / 8] & mask) != 0 || (max[bit / 8] & mask) == 0)
+		if ((r->min[bit / 8] & mask) != 0 ||
+		    (r->max[bit / 8] & mask) == 0)
 			prefix = false;
 	}
-	inet_ntop(af, min, lo, sizeof(lo));
+	inet_ntop(af, r->min, lo, sizeof(lo));
 	if (prefix) {
 		snprintf(buf, size, "%s/%zu", lo, plen);
 		return;
 	}
-	inet_ntop(af, max, hi, sizeof(hi));
+	inet_ntop(af, r->max, hi, sizeof(hi));
 	snprintf(buf, size, "%s-%s", lo, hi);
+}
+
+void
+resources_as_str(char *buf, size_t size, const struct as_range *r)
+{
+	if (r->min == r->max)
+		snprintf(buf, size, "AS%u", r->min);
+	else
+		snprintf(buf, size, "AS%u-AS%u", r->min, r->max);
 }
 
 /*
@@ -458,12 +462,12 @@ resources_inherit_and_check(struct resources *child,
 
 	if ((ip = ip_uncovered(child->v4, child->v4_len, issuer->v4,
 			       issuer->v4_len, V4_LEN)) != NULL) {
-		ip_range_str(buf, sizeof(buf), ip, V4_LEN);
+		resources_ip_str(buf, sizeof(buf), ip, 4);
 		goto overclaim;
 	}
 	if ((ip = ip_uncovered(child->v6, child->v6_len, issuer->v6,
 			       issuer->v6_len, V6_LEN)) != NULL) {
-		ip_range_str(buf, sizeof(buf), ip, V6_LEN);
+		resources_ip_str(buf, sizeof(buf), ip, 6);
 		goto overclaim;
 	}
 	if ((as = as_uncovered(child->as, child->as_len, issuer->as,

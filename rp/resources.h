@@ -66,4 +66,14 @@ bool resources_copy(struct resources *dst, const struct resources *src);
 /* Frees what r owns and zeroes it. */
 void resources_clear(struct resources *r);
 
+/*
+ * Writes r (afi 4 or 6) as a prefix when it is one ("10.0.0.0/8"), else as
+ * "min-max": what an operator would type.
+ */
+void resources_ip_str(char *buf, size_t size, const struct ip_range *r,
+		      int afi);
+
+/* Writes r as "AS64496" or "AS64496-AS64511". */
+void resources_as_str(char *buf, size_t size, const struct as_range *r);
+
 #endif /* VRPD_RESOURCES_H */

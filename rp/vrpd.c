@@ -8,9 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,7 @@
 #include "log.h"
 #include "output.h"
 #include "tal.h"
+#include "timefmt.h"
 #include "validate.h"
 #include "vrpset.h"
 
@@ -50,7 +51,8 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: vrpd --once --mirror DIR [--tal FILE]... [--tal-dir DIR]\n"
+		"usage: vrpd --once --mirror DIR [--tal FILE]... [--tal-dir "
+		"DIR]\n"
 		"            [--now TIME] [--output FORMAT[:PATH]]... "
 		"[--jobs N]\n"
 		"            [--max-cert-depth N] [--verbose]\n"
@@ -71,46 +73,6 @@ die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(2);
-}
-
-/* Seconds since the epoch, or RFC 3339 with Z or a numeric offset. */
-static bool
-parse_time(const char *s, time_t *out)
-{
-	struct tm tm = {0};
-	char *end;
-	long long secs;
-	long off = 0;
-
-	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
-		errno = 0;
-		secs = strtoll(s, &end, 10);
-		if (errno != 0 || *end != '\0' || secs < 0)
-			return false;
-		*out = (time_t)secs;
-		return true;
-	}
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL)
-		end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
-	if (end == NULL)
-		return false;
-	if (*end == '.') /* fractions of a second do not matter here */
-		for (end++; *end >= '0' && *end <= '9'; end++)
-			;
-	if (strcmp(end, "Z") == 0 || strcmp(end, "z") == 0)
-		off = 0;
-	else if ((end[0] == '+' || end[0] == '-') && strlen(end) == 6 &&
-		 end[3] == ':') {
-		int h, m;
-
-		if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
-			return false;
-		off = (h * 60L + m) * 60L * (end[0] == '+' ? 1 : -1);
-	} else
-		return false;
-	*out = timegm(&tm) - off;
-	return true;
 }
 
 static int
@@ -155,22 +117,32 @@ parse_output(struct options *o, const char *arg)
 static void
 parse_args(struct options *o, int argc, char **argv)
 {
-	enum { OPT_ONCE = 256, OPT_TAL, OPT_TAL_DIR, OPT_MIRROR, OPT_NOW,
-	       OPT_OUTPUT, OPT_JOBS, OPT_DEPTH, OPT_VERSION, OPT_VERBOSE,
-	       OPT_HELP };
+	enum {
+		OPT_ONCE = 256,
+		OPT_TAL,
+		OPT_TAL_DIR,
+		OPT_MIRROR,
+		OPT_NOW,
+		OPT_OUTPUT,
+		OPT_JOBS,
+		OPT_DEPTH,
+		OPT_VERSION,
+		OPT_VERBOSE,
+		OPT_HELP
+	};
 	static const struct option longopts[] = {
-		{"once", no_argument, NULL, OPT_ONCE},
-		{"tal", required_argument, NULL, OPT_TAL},
-		{"tal-dir", required_argument, NULL, OPT_TAL_DIR},
-		{"mirror", required_argument, NULL, OPT_MIRROR},
-		{"now", required_argument, NULL, OPT_NOW},
-		{"output", required_argument, NULL, OPT_OUTPUT},
-		{"jobs", required_argument, NULL, OPT_JOBS},
-		{"max-cert-depth", required_argument, NULL, OPT_DEPTH},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{"verbose", no_argument, NULL, OPT_VERBOSE},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"once", no_argument, NULL, OPT_ONCE},
+	    {"tal", required_argument, NULL, OPT_TAL},
+	    {"tal-dir", required_argument, NULL, OPT_TAL_DIR},
+	    {"mirror", required_argument, NULL, OPT_MIRROR},
+	    {"now", required_argument, NULL, OPT_NOW},
+	    {"output", required_argument, NULL, OPT_OUTPUT},
+	    {"jobs", required_argument, NULL, OPT_JOBS},
+	    {"max-cert-depth", required_argument, NULL, OPT_DEPTH},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"verbose", no_argument, NULL, OPT_VERBOSE},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int ch;
@@ -198,7 +170,7 @@ parse_args(struct options *o, int argc, char **argv)
 			o->mirror = optarg;
 			break;
 		case OPT_NOW:
-			if (!parse_time(optarg, &o->now))
+			if (!timefmt_parse(optarg, &o->now))
 				die("--now: '%s' is neither seconds since the "
 				    "epoch nor RFC 3339 (2026-06-01T00:00:00Z)",
 				    optarg);
@@ -210,8 +182,8 @@ parse_args(struct options *o, int argc, char **argv)
 			o->jobs = parse_int("--jobs", optarg, 1, 1024);
 			break;
 		case OPT_DEPTH:
-			o->max_depth = parse_int("--max-cert-depth", optarg, 1,
-						 64);
+			o->max_depth =
+			    parse_int("--max-cert-depth", optarg, 1, 64);
 			break;
 		case OPT_VERSION:
 			printf("vrpd %s\n", PACKAGE_VERSION);
@@ -270,7 +242,8 @@ load_tals(const struct options *o, struct tal **tals)
 		size_t nn = 0;
 
 		if (d == NULL)
-			die("--tal-dir %s: %s", o->tal_dirs[i], strerror(errno));
+			die("--tal-dir %s: %s", o->tal_dirs[i],
+			    strerror(errno));
 		while ((de = readdir(d)) != NULL) {
 			size_t len = strlen(de->d_name);
 
@@ -312,7 +285,7 @@ write_output(const struct output_req *req, const struct vrpset *set,
 
 	if (strcmp(req->path, "-") == 0) {
 		ok = output_write(stdout, req->fmt, set, meta) &&
-		     fflush(stdout) == 0;
+		    fflush(stdout) == 0;
 		if (!ok)
 			log_warn("writing to stdout");
 		return ok;
@@ -345,7 +318,7 @@ seconds_since(const struct timespec *start)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - start->tv_sec) +
-	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
 int

@@ -204,7 +204,8 @@ mirror_suite(void)
 	tcase_add_test(tc, test_mirror_keeps_port_in_authority);
 	tcase_add_test(tc, test_mirror_rejects_dot_dot_segment);
 	tcase_add_test(tc, test_mirror_rejects_authority_that_climbs);
-	tcase_add_test(tc, test_mirror_rejects_empty_segments_and_control_chars);
+	tcase_add_test(tc,
+		       test_mirror_rejects_empty_segments_and_control_chars);
 	tcase_add_test(tc, test_mirror_rejects_other_schemes);
 	tcase_add_test(tc, test_mirror_rejects_overlong_uri);
 	suite_add_tcase(s, tc);

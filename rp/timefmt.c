@@ -1,0 +1,52 @@
+/*
+ * Times given on the command line: what an operator types for "validate as
+ * of then" (--now), in the two forms tools print.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "timefmt.h"
+
+bool
+timefmt_parse(const char *s, time_t *out)
+{
+	struct tm tm = {0};
+	char *end;
+	long long secs;
+	long off = 0;
+
+	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
+		errno = 0;
+		secs = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0' || secs < 0)
+			return false;
+		*out = (time_t)secs;
+		return true;
+	}
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
+	if (end == NULL)
+		return false;
+	if (*end == '.') /* fractions of a second do not matter here */
+		for (end++; *end >= '0' && *end <= '9'; end++)
+			;
+	if (strcmp(end, "Z") == 0 || strcmp(end, "z") == 0)
+		off = 0;
+	else if ((end[0] == '+' || end[0] == '-') && strlen(end) == 6 &&
+		 end[3] == ':') {
+		int h, m;
+
+		if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
+			return false;
+		off = (h * 60L + m) * 60L * (end[0] == '+' ? 1 : -1);
+	} else
+		return false;
+	*out = timegm(&tm) - off;
+	return true;
+}

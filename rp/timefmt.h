@@ -1,0 +1,14 @@
+/* Parsing the times operators type. */
+#ifndef VRPD_TIMEFMT_H
+#define VRPD_TIMEFMT_H
+
+#include <stdbool.h>
+#include <time.h>
+
+/*
+ * Seconds since the epoch ("1780272000"), or RFC 3339 with "Z" or a numeric
+ * offset ("2026-06-01T00:00:00Z", fractions ignored); false otherwise.
+ */
+bool timefmt_parse(const char *s, time_t *out);
+
+#endif /* VRPD_TIMEFMT_H */
