@@ -1398,9 +1398,14 @@ first_line_subject(const struct inspect_ctx *ctx, const char *uri)
 static char *
 dir_of(const char *uri)
 {
-	const char *slash = strrchr(uri, '/');
+	size_t i, len = 0;
 
-	return strndup(uri, slash != NULL ? (size_t)(slash - uri + 1) : 0);
+	/* Indices, not strrchr: GCC 12 -O2 mistakes the pointer for dangling.
+	 */
+	for (i = 0; uri[i] != '\0'; i++)
+		if (uri[i] == '/')
+			len = i + 1;
+	return strndup(uri, len);
 }
 
 /*
