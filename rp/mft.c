@@ -55,7 +55,7 @@
  *	thisUpdate GeneralizedTime,
  *	nextUpdate GeneralizedTime,
  *	fileHashAlg OBJECT IDENTIFIER,
- *	fileList SEQUENCE SIZE (0..MAX) OF FileAndHash }
+ *	fileList SEQUENCE SIZE (1..MAX) OF FileAndHash } -- erratum 7118
  *
  * The module is EXPLICIT TAGS. The times are decoded as ASN1_TIME, which
  * also takes a UTCTime, so that a UTCTime is refused with its own log line
@@ -289,9 +289,16 @@ mft_files_read(const char *uri, const STACK_OF(FileAndHash) * list,
 			  MAX_MANIFEST_ENTRIES);
 		return false;
 	}
-	/* RFC 9286 s.4.2.1 allows an empty list; validate.c decides. */
-	if (n == 0)
-		return true;
+	/*
+	 * Verified erratum 7118 to RFC 9286: SIZE (1..MAX), since a CA's
+	 * manifest always lists at least its CRL (s.7).
+	 */
+	if (n == 0) {
+		log_warnx("%s: manifest fileList is empty (RFC 9286 s.4.2, "
+			  "erratum 7118)",
+			  uri);
+		return false;
+	}
 	if ((mft->files = calloc((size_t)n, sizeof(*mft->files))) == NULL) {
 		log_warn("%s", uri);
 		return false;
