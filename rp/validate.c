@@ -27,6 +27,7 @@
 #include "cert.h"
 #include "crl.h"
 #include "limits.h"
+#include "lkg.h"
 #include "log.h"
 #include "mft.h"
 #include "mirror.h"
@@ -52,9 +53,14 @@ struct pp_file {
 };
 
 struct pubpoint {
+	const char *root; /* the mirror, or the kept copies (lkg.h) */
 	struct mft *mft;
+	unsigned char *mft_der; /* kept to store a copy */
+	size_t mft_len;
 	struct crl *crl;
 	char *crl_uri;
+	unsigned char *crl_der;
+	size_t crl_len;
 	struct pp_file *files;
 	size_t num_files;
 };
@@ -166,6 +172,8 @@ pubpoint_clear(struct pubpoint *pp)
 		free(pp->files[i].data);
 	}
 	free(pp->files);
+	free(pp->mft_der);
+	free(pp->crl_der);
 	free(pp->crl_uri);
 	crl_free(pp->crl);
 	mft_free(pp->mft);
@@ -366,7 +374,7 @@ file_has_ext(const char *name, const char *ext)
  */
 static bool
 pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
-	      struct pubpoint *pp)
+	      const char *root, struct pubpoint *pp)
 {
 	const char *mft_uri = it->cert->mft, *repo = it->cert->repo;
 	struct resources ee_eff = {0};
@@ -383,12 +391,14 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 		return false;
 	}
 	wk->stats.objects++;
-	if ((data = mirror_read(w->cfg->mirror, mft_uri, &len)) == NULL) {
+	pp->root = root;
+	if ((data = mirror_read(root, mft_uri, &len)) == NULL) {
 		log_warnx("%s: manifest is missing (RFC 9286 s.6.2)", mft_uri);
 		return false;
 	}
 	pp->mft = mft_parse(mft_uri, data, len);
-	free(data);
+	pp->mft_der = data;
+	pp->mft_len = len;
 	if (pp->mft == NULL)
 		return false;
 
@@ -424,7 +434,7 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 		return false;
 	}
 	wk->stats.objects++;
-	if ((data = mirror_read(w->cfg->mirror, pp->crl_uri, &len)) == NULL) {
+	if ((data = mirror_read(root, pp->crl_uri, &len)) == NULL) {
 		log_warnx("%s: CRL listed on the manifest is missing "
 			  "(RFC 9286 s.6.4)",
 			  pp->crl_uri);
@@ -439,7 +449,8 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 		return false;
 	}
 	pp->crl = crl_parse(pp->crl_uri, data, len);
-	free(data);
+	pp->crl_der = data;
+	pp->crl_len = len;
 	if (pp->crl == NULL || !check_crl(w, it, pp->crl, pp->crl_uri))
 		return false;
 
@@ -466,7 +477,7 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 		}
 		pp->num_files++;
 		wk->stats.objects++;
-		f->data = mirror_read(w->cfg->mirror, f->uri, &f->len);
+		f->data = mirror_read(root, f->uri, &f->len);
 		if (f->data == NULL) {
 			log_warnx("%s: file listed on the manifest is missing "
 				  "(RFC 9286 s.6.4)",
@@ -782,6 +793,72 @@ log_unlisted(struct walk *w, const struct ca_item *it,
 	free(u.names);
 }
 
+/* Stores the files of pp, a point that validated, as its kept copy. */
+static void
+pubpoint_keep(struct walk *w, const struct ca_item *it,
+	      const struct pubpoint *pp)
+{
+	const char *dir = w->cfg->lkg_dir;
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; ok && i < pp->num_files; i++)
+		ok = lkg_store(dir, pp->files[i].uri, pp->files[i].data,
+			       pp->files[i].len);
+	/* The manifest last: until it is replaced, the old copy stands. */
+	if (ok && lkg_store(dir, pp->crl_uri, pp->crl_der, pp->crl_len))
+		lkg_store(dir, it->cert->mft, pp->mft_der, pp->mft_len);
+}
+
+/*
+ * RFC 9286 s.6.6: the point failed, so its last valid copy is used, if
+ * there is one and it is still current. False if not.
+ */
+static bool
+pubpoint_use_kept(struct walk *w, struct worker *wk, const struct ca_item *it,
+		  struct pubpoint *pp)
+{
+	unsigned char *probe;
+	size_t len;
+
+	if (w->cfg->lkg_dir == NULL ||
+	    (probe = mirror_read(w->cfg->lkg_dir, it->cert->mft, &len)) == NULL)
+		return false;
+	free(probe);
+	log_info("%s: using the last valid copy of the publication point "
+		 "(RFC 9286 s.6.6)",
+		 it->cert->mft);
+	if (pubpoint_load(w, wk, it, w->cfg->lkg_dir, pp)) {
+		wk->stats.pubpoints_kept++;
+		return true;
+	}
+	pubpoint_clear(pp);
+	return false;
+}
+
+/*
+ * The point as published, if it validates and does not go back behind the
+ * copy kept last time (RFC 9286 s.4.2.1); the copy is refreshed with it.
+ */
+static bool
+pubpoint_use_current(struct walk *w, struct worker *wk,
+		     const struct ca_item *it, struct pubpoint *pp)
+{
+	const char *dir = w->cfg->lkg_dir;
+	bool same = false;
+
+	if (!pubpoint_load(w, wk, it, w->cfg->mirror, pp))
+		return false;
+	if (dir != NULL &&
+	    !lkg_mft_newer(dir, it->cert->mft, pp->mft_der, pp->mft_len,
+			   pp->mft, &same))
+		return false;
+	if (dir != NULL && !same)
+		pubpoint_keep(w, it, pp);
+	log_unlisted(w, it, pp);
+	return true;
+}
+
 static void
 process_ca(struct walk *w, struct worker *wk, const struct ca_item *it)
 {
@@ -789,18 +866,19 @@ process_ca(struct walk *w, struct worker *wk, const struct ca_item *it)
 	size_t i;
 
 	wk->stats.pubpoints++;
-	if (!pubpoint_load(w, wk, it, &pp)) {
-		log_warnx("%s: publication point %s of %s failed, nothing "
-			  "from it is used (RFC 9286 s.6.6)",
-			  it->cert->mft, it->cert->repo, it->uri);
-		wk->stats.pubpoints_failed++;
-		decided(w, it->cert->mft, false);
+	if (!pubpoint_use_current(w, wk, it, &pp)) {
 		pubpoint_clear(&pp);
-		return;
+		if (!pubpoint_use_kept(w, wk, it, &pp)) {
+			log_warnx("%s: publication point %s of %s failed, "
+				  "nothing from it is used (RFC 9286 s.6.6)",
+				  it->cert->mft, it->cert->repo, it->uri);
+			wk->stats.pubpoints_failed++;
+			decided(w, it->cert->mft, false);
+			return;
+		}
 	}
 	decided(w, it->cert->mft, true);
 	decided(w, pp.crl_uri, true);
-	log_unlisted(w, it, &pp);
 	for (i = 0; i < pp.num_files; i++) {
 		const struct pp_file *f = &pp.files[i];
 
@@ -972,6 +1050,7 @@ stats_add(struct validate_stats *dst, const struct validate_stats *src)
 {
 	dst->pubpoints += src->pubpoints;
 	dst->pubpoints_failed += src->pubpoints_failed;
+	dst->pubpoints_kept += src->pubpoints_kept;
 	dst->objects += src->objects;
 	dst->objects_rejected += src->objects_rejected;
 }

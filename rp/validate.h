@@ -15,9 +15,14 @@
 
 struct validate_config {
 	const char *mirror; /* objects are read from this local mirror */
-	time_t now;	    /* the evaluation time */
-	int jobs;	    /* worker threads, at least 1 */
-	int max_depth;	    /* CA certificates allowed below a TA */
+	/*
+	 * Where the last valid copy of each publication point is kept
+	 * (lkg.h), or NULL to keep none.
+	 */
+	const char *lkg_dir;
+	time_t now;    /* the evaluation time */
+	int jobs;      /* worker threads, at least 1 */
+	int max_depth; /* CA certificates allowed below a TA */
 	/*
 	 * When set, told of every object the walk decides on (TA and CA
 	 * certificates, manifests, CRLs, ROAs, ASPAs, router certificates)
@@ -32,6 +37,7 @@ struct validate_stats {
 	size_t tas_failed;	 /* TAs with no usable certificate */
 	size_t pubpoints;	 /* publication points visited */
 	size_t pubpoints_failed; /* of those, failed as a whole (RFC 9286) */
+	size_t pubpoints_kept;	 /* failed, but their kept copy was used */
 	size_t objects;		 /* objects read */
 	size_t objects_rejected; /* objects rejected, each logged once */
 };

@@ -36,6 +36,7 @@ struct output_req {
 struct options {
 	bool once;
 	const char *mirror;
+	const char *cache_dir;
 	const char *tal_files[MAX_TAS];
 	size_t num_tal_files;
 	const char *tal_dirs[16];
@@ -55,7 +56,8 @@ usage(FILE *fp)
 		"DIR]\n"
 		"            [--now TIME] [--output FORMAT[:PATH]]... "
 		"[--jobs N]\n"
-		"            [--max-cert-depth N] [--verbose]\n"
+		"            [--max-cert-depth N] [--cache-dir DIR] "
+		"[--verbose]\n"
 		"       vrpd --version\n"
 		"FORMAT is csv, json, openbgpd or bird; PATH - is stdout.\n"
 		"TIME is seconds since the epoch or RFC 3339 "
@@ -122,6 +124,7 @@ parse_args(struct options *o, int argc, char **argv)
 		OPT_TAL,
 		OPT_TAL_DIR,
 		OPT_MIRROR,
+		OPT_CACHE_DIR,
 		OPT_NOW,
 		OPT_OUTPUT,
 		OPT_JOBS,
@@ -135,6 +138,7 @@ parse_args(struct options *o, int argc, char **argv)
 	    {"tal", required_argument, NULL, OPT_TAL},
 	    {"tal-dir", required_argument, NULL, OPT_TAL_DIR},
 	    {"mirror", required_argument, NULL, OPT_MIRROR},
+	    {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
 	    {"now", required_argument, NULL, OPT_NOW},
 	    {"output", required_argument, NULL, OPT_OUTPUT},
 	    {"jobs", required_argument, NULL, OPT_JOBS},
@@ -168,6 +172,9 @@ parse_args(struct options *o, int argc, char **argv)
 			break;
 		case OPT_MIRROR:
 			o->mirror = optarg;
+			break;
+		case OPT_CACHE_DIR:
+			o->cache_dir = optarg;
 			break;
 		case OPT_NOW:
 			if (!timefmt_parse(optarg, &o->now))
@@ -209,6 +216,24 @@ parse_args(struct options *o, int argc, char **argv)
 	if (o->mirror == NULL)
 		die("--mirror DIR is required with --once (fetching is not "
 		    "built yet)");
+}
+
+/*
+ * DIR/valid, created when missing: where the last valid copy of each
+ * publication point is kept between runs (RFC 9286 s.6.6).
+ */
+static char *
+valid_dir(const char *cache_dir)
+{
+	char *dir;
+
+	if (mkdir(cache_dir, 0755) == -1 && errno != EEXIST)
+		die("--cache-dir %s: %s", cache_dir, strerror(errno));
+	if (asprintf(&dir, "%s/valid", cache_dir) == -1)
+		die("out of memory");
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		die("--cache-dir %s: %s", dir, strerror(errno));
+	return dir;
 }
 
 static int
@@ -326,7 +351,7 @@ main(int argc, char **argv)
 {
 	struct options o = {0};
 	struct tal *tals[MAX_TAS];
-	struct validate_config cfg;
+	struct validate_config cfg = {0};
 	struct validate_stats st;
 	struct output_meta meta;
 	struct timespec start;
@@ -342,6 +367,7 @@ main(int argc, char **argv)
 	ntals = load_tals(&o, tals);
 
 	cfg.mirror = o.mirror;
+	cfg.lkg_dir = o.cache_dir != NULL ? valid_dir(o.cache_dir) : NULL;
 	cfg.now = o.now;
 	cfg.jobs = o.jobs;
 	cfg.max_depth = o.max_depth;
@@ -362,13 +388,16 @@ main(int argc, char **argv)
 	fprintf(stderr,
 		"vrpd: %zu VRPs (%zu IPv4, %zu IPv6), %zu ASPAs, %zu router "
 		"keys, %zu TAs (%zu failed), %zu publication points (%zu "
-		"failed), %zu objects (%zu rejected), %.1f seconds\n",
+		"failed, %zu from kept copies), %zu objects (%zu rejected), "
+		"%.1f seconds\n",
 		set->num_vrps, v4, v6, set->num_vaps, set->num_keys, st.tas,
-		st.tas_failed, st.pubpoints, st.pubpoints_failed, st.objects,
-		st.objects_rejected, seconds_since(&start));
+		st.tas_failed, st.pubpoints, st.pubpoints_failed,
+		st.pubpoints_kept, st.objects, st.objects_rejected,
+		seconds_since(&start));
 
 	vrpset_free(set);
 	for (i = 0; i < ntals; i++)
 		tal_free(tals[i]);
+	free((char *)cfg.lkg_dir);
 	return rc;
 }

@@ -1,0 +1,124 @@
+/*
+ * Keeping the last valid copy of each publication point.
+ *
+ * Files are written without fsync: the kept copy is checked again, hash by
+ * hash against its manifest, every time it is used, so a file a crash left
+ * short is rejected like any other broken file, and fsyncing half a
+ * million objects would cost far more than it could save.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "lkg.h"
+#include "log.h"
+#include "mirror.h"
+
+/* Creates every directory above path (which names a file). */
+static bool
+make_parents(char *path)
+{
+	char *slash;
+
+	for (slash = strchr(path + 1, '/'); slash != NULL;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			log_warn("mkdir %s", path);
+			*slash = '/';
+			return false;
+		}
+		*slash = '/';
+	}
+	return true;
+}
+
+static bool
+write_all(int fd, const unsigned char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+bool
+lkg_store(const char *dir, const char *uri, const unsigned char *data,
+	  size_t len)
+{
+	char path[MAX_URI_LENGTH + 4096], tmp[sizeof(path) + 16];
+	int fd, n;
+
+	if (!mirror_path(dir, uri, path, sizeof(path)))
+		return false;
+	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp) || !make_parents(path))
+		return false;
+	if ((fd = mkstemp(tmp)) == -1) {
+		log_warn("%s: keeping a copy in %s", uri, tmp);
+		return false;
+	}
+	if (!write_all(fd, data, len) || fchmod(fd, 0644) == -1 ||
+	    close(fd) == -1) {
+		log_warn("%s: writing %s", uri, tmp);
+		unlink(tmp);
+		return false;
+	}
+	if (rename(tmp, path) == -1) {
+		log_warn("%s: rename %s", uri, tmp);
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+bool
+lkg_mft_newer(const char *dir, const char *uri, const unsigned char *der,
+	      size_t len, const struct mft *cur, bool *same)
+{
+	unsigned char *kept_der;
+	struct mft *kept;
+	size_t kept_len;
+	bool ok = true;
+
+	*same = false;
+	if ((kept_der = mirror_read(dir, uri, &kept_len)) == NULL)
+		return true;
+	if (kept_len == len && memcmp(kept_der, der, len) == 0) {
+		*same = true;
+		free(kept_der);
+		return true;
+	}
+	/* A kept copy that no longer parses says nothing about cur. */
+	kept = mft_parse(uri, kept_der, kept_len);
+	free(kept_der);
+	if (kept == NULL)
+		return true;
+	if (mft_number_cmp(cur, kept) <= 0) {
+		log_warnx("%s: manifestNumber is not higher than that of the "
+			  "last valid manifest (RFC 9286 s.4.2.1)",
+			  uri);
+		ok = false;
+	} else if (cur->this_update <= kept->this_update) {
+		log_warnx("%s: thisUpdate is not later than that of the last "
+			  "valid manifest (RFC 9286 s.4.2.1)",
+			  uri);
+		ok = false;
+	}
+	mft_free(kept);
+	return ok;
+}
