@@ -21,6 +21,7 @@
 #include "limits.h"
 #include "log.h"
 #include "output.h"
+#include "rsakeys.h"
 #include "tal.h"
 #include "timefmt.h"
 #include "validate.h"
@@ -364,6 +365,9 @@ main(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	if (stat(o.mirror, &sb) == -1 || !S_ISDIR(sb.st_mode))
 		die("--mirror %s: not a directory", o.mirror);
+	if (!rsakeys_init())
+		log_info("fast RSA key decoding is unavailable; validating at "
+			 "OpenSSL's default speed");
 	ntals = load_tals(&o, tals);
 
 	cfg.mirror = o.mirror;

@@ -18,6 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include "rp/cms.h"
+#include "rp/rsakeys.h"
 #include "testdata.h"
 
 #define OID_ROA	 "1.2.840.113549.1.9.16.1.24"
@@ -324,6 +325,13 @@ START_TEST(test_cms_fixture_bad_signature_rejected)
 }
 END_TEST
 
+/* The same checks with RSA keys on rsakeys.c's direct path (as vrpd runs). */
+static void
+direct_keys(void)
+{
+	ck_assert(rsakeys_init());
+}
+
 static Suite *
 cms_suite(void)
 {
@@ -350,6 +358,15 @@ cms_suite(void)
 
 	tc = tcase_create("fixtures");
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cms_fixture_objects_accepted);
+	tcase_add_test(tc, test_cms_fixture_bad_signature_rejected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("direct_rsa_keys");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, direct_keys, NULL);
+	tcase_add_test(tc, test_cms_rpki_profile_accepted);
+	tcase_add_test(tc, test_cms_bad_signature_rejected);
 	tcase_add_test(tc, test_cms_fixture_objects_accepted);
 	tcase_add_test(tc, test_cms_fixture_bad_signature_rejected);
 	suite_add_tcase(s, tc);
