@@ -386,12 +386,41 @@ cert_validity_valid(struct cert_parser *p)
 	return true;
 }
 
+/*
+ * The publicExponent of the RSAPublicKey (RFC 8017 A.1.1) in the
+ * certificate's subjectPublicKey, read from the DER with OpenSSL's generic
+ * decoder: asking the EVP_PKEY for it would copy the key into a provider
+ * first, which costs more than the rest of the check.
+ */
+static bool
+cert_rsa_exponent(const X509 *x, long *out)
+{
+	const ASN1_BIT_STRING *bits;
+	ASN1_SEQUENCE_ANY *seq;
+	const ASN1_TYPE *t;
+	const unsigned char *p;
+	bool ok = false;
+
+	if ((bits = X509_get0_pubkey_bitstr(x)) == NULL)
+		return false;
+	p = ASN1_STRING_get0_data(bits);
+	if ((seq = d2i_ASN1_SEQUENCE_ANY(NULL, &p, ASN1_STRING_length(bits))) ==
+	    NULL)
+		return false;
+	if (sk_ASN1_TYPE_num(seq) == 2 &&
+	    (t = sk_ASN1_TYPE_value(seq, 1))->type == V_ASN1_INTEGER) {
+		*out = ASN1_INTEGER_get(t->value.integer);
+		ok = *out > 0;
+	}
+	sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
+	return ok;
+}
+
 /* RFC 7935 s.3, RFC 6487 s.4.7: CA and EE keys. */
 static bool
 cert_rsa_key_valid(struct cert_parser *p, EVP_PKEY *pkey)
 {
-	BIGNUM *e = NULL;
-	bool ok;
+	long e;
 
 	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
 		log_warnx("%s: %s certificate key is not an RSA key "
@@ -404,15 +433,13 @@ cert_rsa_key_valid(struct cert_parser *p, EVP_PKEY *pkey)
 			  p->uri, EVP_PKEY_get_bits(pkey), CERT_RSA_BITS);
 		return false;
 	}
-	if (!EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e)) {
+	if (!cert_rsa_exponent(p->x, &e)) {
 		ERR_clear_error();
 		log_warnx("%s: cannot read the RSA exponent (RFC 7935 s.3)",
 			  p->uri);
 		return false;
 	}
-	ok = BN_is_word(e, CERT_RSA_EXPONENT);
-	BN_free(e);
-	if (!ok) {
+	if (e != CERT_RSA_EXPONENT) {
 		log_warnx("%s: RSA exponent is not %d (RFC 7935 s.3)", p->uri,
 			  CERT_RSA_EXPONENT);
 		return false;
