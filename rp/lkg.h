@@ -29,4 +29,7 @@ bool lkg_mft_newer(const char *dir, const char *uri, const unsigned char *der,
 bool lkg_store(const char *dir, const char *uri, const unsigned char *data,
 	       size_t len);
 
+/* Makes every copy stored under dir durable (one syncfs); false, logged. */
+bool lkg_sync(const char *dir);
+
 #endif /* VRPD_LKG_H */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "limits.h"
+#include "lkg.h"
 #include "log.h"
 #include "output.h"
 #include "rsakeys.h"
@@ -379,6 +380,8 @@ main(int argc, char **argv)
 		die("out of memory");
 	if (!validate_run(&cfg, tals, ntals, set, &st))
 		die("validation could not complete");
+	if (cfg.lkg_dir != NULL && !lkg_sync(cfg.lkg_dir))
+		rc = 1;
 	if (!vrpset_finish(set))
 		die("out of memory sorting the results");
 
