@@ -75,4 +75,81 @@
 /* Most trust anchors in one run: a VRP names its TA in one byte. */
 #define MAX_TAS 255
 
+/*
+ * Most objects one RRDP repository may hold in the cache (rp/store.c). The
+ * largest real repositories publish on the order of 100,000 objects; one
+ * that tries to fill the disk with files is cut off at ten times that.
+ */
+#define MAX_STORE_REPO_OBJECTS 1000000
+
+/*
+ * Most bytes of objects one RRDP repository may hold in the cache. A cache of
+ * the whole RPKI is on the order of a gigabyte; one repository holding four
+ * times that is filling the disk, not publishing.
+ */
+#define MAX_STORE_REPO_BYTES (4ULL * 1024 * 1024 * 1024)
+
+/*
+ * Largest state file of one repository in the cache: a few short fields and
+ * the notification URI, each at most tripled by escaping.
+ */
+#define MAX_STORE_STATE_SIZE (16 * 1024)
+
+/*
+ * Largest RRDP notification file (RFC 8182 s.3.5.1). It names one snapshot
+ * and the deltas the server keeps, about 250 bytes each; the largest real
+ * ones are a few hundred kB. 16 MB is room for 60,000 deltas, far more than
+ * any server keeps, and the file is held whole while it is parsed.
+ */
+#define MAX_NOTIFICATION_SIZE (16 * 1024 * 1024)
+
+/*
+ * Most publish elements in one RRDP snapshot. Each URI is remembered (16
+ * bytes, so at most 32 MB with the table's slack) to refuse a snapshot that
+ * publishes one URI twice. It equals MAX_STORE_REPO_OBJECTS: a snapshot with
+ * more objects than the cache keeps for one repository could never be
+ * committed, so it is refused as soon as it passes that count.
+ */
+#define MAX_RRDP_OBJECTS 1000000
+
+/*
+ * Deepest element nesting in an RRDP file: the schema of RFC 8182 s.3.5.4
+ * has a root and its children (publish, withdraw, snapshot, delta) and
+ * nothing below them.
+ */
+#define MAX_RRDP_DEPTH 2
+
+/*
+ * Most whitespace between two tags of an RRDP file, outside publish
+ * elements (non-white text there is refused outright). Pretty-printers
+ * write a newline and some indentation; 4 KiB is far more than that.
+ */
+#define MAX_RRDP_WHITESPACE 4096
+
+/*
+ * Longest piece of markup in an RRDP file: a tag, comment or processing
+ * instruction, from its '<' to its '>'. libxml2 holds each one whole before
+ * it parses it, and 2.9 compares a tag's attributes pairwise, so this bounds
+ * both the memory and the time one hostile tag costs. The longest honest
+ * tag, a publish with a MAX_URI_LENGTH URI and a hash, is about 2,150
+ * bytes; 16 KiB leaves room for character references and namespaces.
+ */
+#define MAX_RRDP_MARKUP (16 * 1024)
+
+/*
+ * Longest ETag or Last-Modified value kept from an HTTP response for the
+ * next conditional GET (rp/http.c). Real ETags are a quoted hash or
+ * version, well under 100 bytes, and Last-Modified is 29; a longer value
+ * is dropped (the next GET is then unconditional), and this fits the
+ * store's 256-byte etag field.
+ */
+#define MAX_HTTP_VALIDATOR_LENGTH 255
+
+/*
+ * Largest file one HTTPS transfer may deliver (after decompression): the
+ * biggest RRDP snapshots today are a few hundred MB, and a transfer is
+ * streamed, never held, so this bounds disk and time, not memory.
+ */
+#define MAX_RRDP_FILE_SIZE (2048UL * 1024 * 1024)
+
 #endif /* VRPD_LIMITS_H */

@@ -17,45 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "limits.h"
 #include "lkg.h"
 #include "log.h"
 #include "mirror.h"
-
-/* Creates every directory above path (which names a file). */
-static bool
-make_parents(char *path)
-{
-	char *slash;
-
-	for (slash = strchr(path + 1, '/'); slash != NULL;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
-			log_warn("mkdir %s", path);
-			*slash = '/';
-			return false;
-		}
-		*slash = '/';
-	}
-	return true;
-}
-
-static bool
-write_all(int fd, const unsigned char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
 
 bool
 lkg_store(const char *dir, const char *uri, const unsigned char *data,
@@ -67,13 +33,13 @@ lkg_store(const char *dir, const char *uri, const unsigned char *data,
 	if (!mirror_path(dir, uri, path, sizeof(path)))
 		return false;
 	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp) || !make_parents(path))
+	if (n < 0 || (size_t)n >= sizeof(tmp) || !fsutil_mkdirs(path, true))
 		return false;
 	if ((fd = mkstemp(tmp)) == -1) {
 		log_warn("%s: keeping a copy in %s", uri, tmp);
 		return false;
 	}
-	if (!write_all(fd, data, len) || fchmod(fd, 0644) == -1 ||
+	if (!fsutil_write_all(fd, data, len) || fchmod(fd, 0644) == -1 ||
 	    close(fd) == -1) {
 		log_warn("%s: writing %s", uri, tmp);
 		unlink(tmp);
@@ -127,16 +93,5 @@ lkg_mft_newer(const char *dir, const char *uri, const unsigned char *der,
 bool
 lkg_sync(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	bool ok;
-
-	if (fd == -1) {
-		log_warn("%s", dir);
-		return false;
-	}
-	ok = syncfs(fd) == 0;
-	if (!ok)
-		log_warn("syncfs %s", dir);
-	close(fd);
-	return ok;
+	return fsutil_syncfs(dir);
 }

@@ -50,3 +50,13 @@ timefmt_parse(const char *s, time_t *out)
 	*out = timegm(&tm) - off;
 	return true;
 }
+
+double
+timefmt_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}

@@ -11,4 +11,7 @@
  */
 bool timefmt_parse(const char *s, time_t *out);
 
+/* Seconds elapsed on CLOCK_MONOTONIC since start. */
+double timefmt_since(const struct timespec *start);
+
 #endif /* VRPD_TIMEFMT_H */

@@ -774,8 +774,7 @@ log_if_unlisted(void *arg, const char *name)
  * logged, since it usually means a publisher's mistake.
  */
 static void
-log_unlisted(struct walk *w, const struct ca_item *it,
-	     const struct pubpoint *pp)
+log_unlisted(const struct ca_item *it, const struct pubpoint *pp)
 {
 	struct unlisted u = {0};
 	size_t i;
@@ -789,7 +788,7 @@ log_unlisted(struct walk *w, const struct ca_item *it,
 	qsort(u.names, u.num_names, sizeof(*u.names), cmp_name);
 	u.repo = it->cert->repo;
 	u.mft_name = it->cert->mft + strlen(it->cert->repo);
-	mirror_list(w->cfg->mirror, it->cert->repo, log_if_unlisted, &u);
+	mirror_list(pp->root, it->cert->repo, log_if_unlisted, &u);
 	free(u.names);
 }
 
@@ -844,10 +843,16 @@ static bool
 pubpoint_use_current(struct walk *w, struct worker *wk,
 		     const struct ca_item *it, struct pubpoint *pp)
 {
-	const char *dir = w->cfg->lkg_dir;
+	const char *dir = w->cfg->lkg_dir, *root = w->cfg->mirror;
 	bool same = false;
 
-	if (!pubpoint_load(w, wk, it, w->cfg->mirror, pp))
+	if (w->cfg->repo_root != NULL &&
+	    (root = w->cfg->repo_root(w->cfg->repo_arg, it->cert)) == NULL) {
+		log_warnx("%s: no copy of the repository %s", it->cert->mft,
+			  it->cert->repo);
+		return false;
+	}
+	if (!pubpoint_load(w, wk, it, root, pp))
 		return false;
 	if (dir != NULL &&
 	    !lkg_mft_newer(dir, it->cert->mft, pp->mft_der, pp->mft_len,
@@ -855,7 +860,7 @@ pubpoint_use_current(struct walk *w, struct worker *wk,
 		return false;
 	if (dir != NULL && !same)
 		pubpoint_keep(w, it, pp);
-	log_unlisted(w, it, pp);
+	log_unlisted(it, pp);
 	return true;
 }
 
@@ -969,6 +974,23 @@ worker_main(void *arg)
  * first: a mirror is laid out by rsync URI, and the children's AIA names
  * the TA by its rsync URI.
  */
+/*
+ * The URI the TA's children name in their AIA: its rsync URI from the TAL
+ * (RFC 6487 s.4.8.7), wherever the certificate was read from.
+ */
+static const char *
+ta_name_uri(const struct tal *tal, const char *read_from)
+{
+	size_t i;
+
+	if (strncmp(read_from, "rsync://", 8) == 0)
+		return read_from;
+	for (i = 0; i < tal->num_uris; i++)
+		if (strncmp(tal->uris[i], "rsync://", 8) == 0)
+			return tal->uris[i];
+	return read_from;
+}
+
 static struct ca_item *
 load_ta(struct walk *w, const struct tal *tal, uint8_t ta)
 {
@@ -984,7 +1006,10 @@ load_ta(struct walk *w, const struct tal *tal, uint8_t ta)
 		uri = tal->uris[i % tal->num_uris];
 		if ((strncmp(uri, "rsync://", 8) == 0) != (i < tal->num_uris))
 			continue;
-		if ((data = mirror_read(w->cfg->mirror, uri, &len)) == NULL)
+		if ((data =
+			 mirror_read(w->cfg->ta_root != NULL ? w->cfg->ta_root
+							     : w->cfg->mirror,
+				     uri, &len)) == NULL)
 			continue;
 		c = cert_parse(uri, data, len);
 		free(data);
@@ -1017,7 +1042,7 @@ load_ta(struct walk *w, const struct tal *tal, uint8_t ta)
 		return NULL;
 	}
 	if (r == -1 || (it = calloc(1, sizeof(*it))) == NULL ||
-	    (it->uri = strdup(uri)) == NULL ||
+	    (it->uri = strdup(ta_name_uri(tal, uri))) == NULL ||
 	    !resources_copy(&it->eff, &c->res)) {
 		cert_free(c);
 		item_free(it);

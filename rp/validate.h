@@ -10,11 +10,21 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "cert.h"
 #include "tal.h"
 #include "vrpset.h"
 
 struct validate_config {
 	const char *mirror; /* objects are read from this local mirror */
+	/*
+	 * Instead of mirror, when set: the root (laid out like a mirror) of
+	 * the objects of ca's repository, NULL if there is none; called from
+	 * the worker threads once per CA. TA certificates are then read
+	 * from ta_root.
+	 */
+	const char *(*repo_root)(void *arg, const struct cert *ca);
+	void *repo_arg;
+	const char *ta_root;
 	/*
 	 * Where the last valid copy of each publication point is kept
 	 * (lkg.h), or NULL to keep none.

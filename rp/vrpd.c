@@ -18,6 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
+#include "fetch.h"
 #include "limits.h"
 #include "lkg.h"
 #include "log.h"
@@ -30,6 +33,23 @@
 
 #define MAX_OUTPUTS 16
 
+/* Where fetched repositories are kept without --cache-dir (DESIGN.md). */
+#define DEFAULT_CACHE_DIR "/var/cache/vrpd"
+
+/* Repositories fetched at once by default (each in a worker thread). */
+#define DEFAULT_FETCH_JOBS 8
+
+/*
+ * Transfer bounds. The largest real snapshots are a few hundred MB; a
+ * transfer that stays under 1 KB/s for a minute is abandoned, and none
+ * may take more than 30 minutes.
+ */
+#define HTTP_CONNECT_TIMEOUT 30
+#define HTTP_LOW_SPEED_LIMIT 1024
+#define HTTP_LOW_SPEED_TIME  60
+#define HTTP_TOTAL_TIMEOUT   (30 * 60)
+#define HTTP_MAX_REDIRECTS   5
+
 struct output_req {
 	enum output_format fmt;
 	const char *path; /* "-" for stdout */
@@ -39,6 +59,9 @@ struct options {
 	bool once;
 	const char *mirror;
 	const char *cache_dir;
+	const char *ca_file;
+	bool no_rsync;
+	int fetch_jobs;
 	const char *tal_files[MAX_TAS];
 	size_t num_tal_files;
 	const char *tal_dirs[16];
@@ -54,8 +77,9 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: vrpd --once --mirror DIR [--tal FILE]... [--tal-dir "
+		"usage: vrpd --once [--mirror DIR] [--tal FILE]... [--tal-dir "
 		"DIR]\n"
+		"            [--ca-file FILE] [--fetch-jobs N] [--no-rsync]\n"
 		"            [--now TIME] [--output FORMAT[:PATH]]... "
 		"[--jobs N]\n"
 		"            [--max-cert-depth N] [--cache-dir DIR] "
@@ -127,6 +151,9 @@ parse_args(struct options *o, int argc, char **argv)
 		OPT_TAL_DIR,
 		OPT_MIRROR,
 		OPT_CACHE_DIR,
+		OPT_CA_FILE,
+		OPT_NO_RSYNC,
+		OPT_FETCH_JOBS,
 		OPT_NOW,
 		OPT_OUTPUT,
 		OPT_JOBS,
@@ -141,6 +168,9 @@ parse_args(struct options *o, int argc, char **argv)
 	    {"tal-dir", required_argument, NULL, OPT_TAL_DIR},
 	    {"mirror", required_argument, NULL, OPT_MIRROR},
 	    {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+	    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+	    {"no-rsync", no_argument, NULL, OPT_NO_RSYNC},
+	    {"fetch-jobs", required_argument, NULL, OPT_FETCH_JOBS},
 	    {"now", required_argument, NULL, OPT_NOW},
 	    {"output", required_argument, NULL, OPT_OUTPUT},
 	    {"jobs", required_argument, NULL, OPT_JOBS},
@@ -177,6 +207,16 @@ parse_args(struct options *o, int argc, char **argv)
 			break;
 		case OPT_CACHE_DIR:
 			o->cache_dir = optarg;
+			break;
+		case OPT_CA_FILE:
+			o->ca_file = optarg;
+			break;
+		case OPT_NO_RSYNC:
+			o->no_rsync = true;
+			break;
+		case OPT_FETCH_JOBS:
+			o->fetch_jobs =
+			    parse_int("--fetch-jobs", optarg, 1, 256);
 			break;
 		case OPT_NOW:
 			if (!timefmt_parse(optarg, &o->now))
@@ -215,9 +255,11 @@ parse_args(struct options *o, int argc, char **argv)
 	if (!o->once)
 		die("give --once: vrpd validates once and exits; the daemon "
 		    "is not built yet");
-	if (o->mirror == NULL)
-		die("--mirror DIR is required with --once (fetching is not "
-		    "built yet)");
+	if (o->mirror == NULL && o->cache_dir == NULL)
+		o->cache_dir = DEFAULT_CACHE_DIR;
+	if (o->mirror != NULL && (o->ca_file != NULL || o->fetch_jobs != 0))
+		die("--mirror reads a local copy: --ca-file and --fetch-jobs "
+		    "are for fetching");
 }
 
 /*
@@ -338,14 +380,33 @@ write_output(const struct output_req *req, const struct vrpset *set,
 	return true;
 }
 
-static double
-seconds_since(const struct timespec *start)
+/* Sets up fetching into the cache and fetches the TA certificates. */
+static struct fetcher *
+start_fetching(struct options *o, struct http_config *hc,
+	       struct tal *const *tals, size_t ntals)
 {
-	struct timespec now;
+	struct fetcher *f;
+	size_t i;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) +
-	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		die("cannot initialise libcurl");
+	if (mkdir(o->cache_dir, 0755) == -1 && errno != EEXIST)
+		die("--cache-dir %s: %s", o->cache_dir, strerror(errno));
+	hc->ca_file = o->ca_file;
+	hc->connect_timeout = HTTP_CONNECT_TIMEOUT;
+	hc->low_speed_limit = HTTP_LOW_SPEED_LIMIT;
+	hc->low_speed_time = HTTP_LOW_SPEED_TIME;
+	hc->total_timeout = HTTP_TOTAL_TIMEOUT;
+	hc->max_size = MAX_RRDP_FILE_SIZE;
+	hc->max_redirects = HTTP_MAX_REDIRECTS;
+	hc->max_parallel = 1; /* one transfer per sync; syncs run in parallel */
+	if (o->fetch_jobs == 0)
+		o->fetch_jobs = DEFAULT_FETCH_JOBS;
+	if ((f = fetch_new(o->cache_dir, hc, !o->no_rsync)) == NULL)
+		die("--cache-dir %s: cannot open the cache", o->cache_dir);
+	for (i = 0; i < ntals; i++)
+		fetch_ta(f, tals[i]);
+	return f;
 }
 
 int
@@ -354,6 +415,8 @@ main(int argc, char **argv)
 	struct options o = {0};
 	struct tal *tals[MAX_TAS];
 	struct validate_config cfg = {0};
+	struct http_config hc = {0};
+	struct fetcher *fetcher = NULL;
 	struct validate_stats st;
 	struct output_meta meta;
 	struct timespec start;
@@ -364,7 +427,8 @@ main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	parse_args(&o, argc, argv);
-	if (stat(o.mirror, &sb) == -1 || !S_ISDIR(sb.st_mode))
+	if (o.mirror != NULL &&
+	    (stat(o.mirror, &sb) == -1 || !S_ISDIR(sb.st_mode)))
 		die("--mirror %s: not a directory", o.mirror);
 	if (!rsakeys_init())
 		log_info("fast RSA key decoding is unavailable; validating at "
@@ -376,6 +440,16 @@ main(int argc, char **argv)
 	cfg.now = o.now;
 	cfg.jobs = o.jobs;
 	cfg.max_depth = o.max_depth;
+	if (o.mirror == NULL) {
+		fetcher = start_fetching(&o, &hc, tals, ntals);
+		cfg.repo_root = fetch_repo;
+		cfg.repo_arg = fetcher;
+		cfg.ta_root = fetch_ta_root(fetcher);
+		/* A worker syncs the repositories it reaches: enough of them
+		 * that --fetch-jobs transfers can be in flight. */
+		if (cfg.jobs < o.fetch_jobs)
+			cfg.jobs = o.fetch_jobs;
+	}
 	if ((set = vrpset_new()) == NULL)
 		die("out of memory");
 	if (!validate_run(&cfg, tals, ntals, set, &st))
@@ -386,7 +460,7 @@ main(int argc, char **argv)
 		die("out of memory sorting the results");
 
 	meta.generated = o.now;
-	meta.elapsed = seconds_since(&start);
+	meta.elapsed = timefmt_since(&start);
 	for (i = 0; i < o.num_outputs; i++)
 		if (!write_output(&o.outputs[i], set, &meta))
 			rc = 1;
@@ -400,11 +474,14 @@ main(int argc, char **argv)
 		set->num_vrps, v4, v6, set->num_vaps, set->num_keys, st.tas,
 		st.tas_failed, st.pubpoints, st.pubpoints_failed,
 		st.pubpoints_kept, st.objects, st.objects_rejected,
-		seconds_since(&start));
+		timefmt_since(&start));
 
 	vrpset_free(set);
 	for (i = 0; i < ntals; i++)
 		tal_free(tals[i]);
 	free((char *)cfg.lkg_dir);
+	fetch_free(fetcher);
+	if (o.mirror == NULL)
+		curl_global_cleanup();
 	return rc;
 }

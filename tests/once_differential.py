@@ -130,7 +130,8 @@ def check_cli(work):
     good = os.path.join(FIXTURES, "good")
     cases = [
         (["--bogus"], "unknown option"),
-        (["--once"], "--mirror"),
+        (["--once"], "no TALs"),
+        (["--once", "--mirror", good, "--ca-file", "x.pem"], "--ca-file"),
         (["--once", "--mirror", good], "no TALs"),
         (["--once", "--mirror", "/nonexistent", "--tal-dir",
           os.path.join(good, "tals")], "not a directory"),

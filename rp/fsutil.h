@@ -1,0 +1,24 @@
+/* File-system steps the cache modules share (lkg.c, store.c, rsync.c). */
+#ifndef VRPD_FSUTIL_H
+#define VRPD_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Writes all len bytes to fd, retrying short writes; false on error. */
+bool fsutil_write_all(int fd, const void *data, size_t len);
+
+/* Flushes the whole file system holding dir (syncfs); false, logged. */
+bool fsutil_syncfs(const char *dir);
+
+/* Makes dir's entries durable (fsync on the directory); false, logged. */
+bool fsutil_fsync_dir(const char *dir);
+
+/*
+ * Creates every missing directory along path; with parents_only, all but
+ * the last component (path names a file). path is restored on return;
+ * false, logged.
+ */
+bool fsutil_mkdirs(char *path, bool parents_only);
+
+#endif /* VRPD_FSUTIL_H */
