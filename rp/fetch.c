@@ -31,8 +31,9 @@ struct fetcher {
 	const struct http_config *hc;
 	struct store *store;
 	char *ta_root;
-	char *rsync_root; /* modules copied by rsync, laid out by URI */
-	char *rsync_ok;	  /* an empty file per module rsync once copied */
+	char *rsync_root;  /* modules copied by rsync, laid out by URI */
+	char *rsync_ok;	   /* an empty file per module rsync once copied */
+	char *notify_root; /* each repository's last notification file */
 	bool rsync_allowed;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -63,12 +64,17 @@ fetch_new(const char *cache_dir, const struct http_config *hc,
 		f->rsync_ok = NULL;
 		goto fail;
 	}
+	if (asprintf(&f->notify_root, "%s/notifications", cache_dir) == -1) {
+		f->notify_root = NULL;
+		goto fail;
+	}
 	if ((f->store = store_open(cache_dir)) == NULL)
 		goto fail;
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	return f;
 fail:
+	free(f->notify_root);
 	free(f->rsync_ok);
 	free(f->rsync_root);
 	free(f->ta_root);
@@ -263,8 +269,8 @@ sync_repo(struct fetcher *f, const struct cert *ca, const char *ns, char *root,
 
 	memset(res, 0, sizeof(*res));
 	if (ca->notify != NULL) {
-		have =
-		    repo_sync(f->store, f->hc, ca->notify, ns, root, size, res);
+		have = repo_sync(f->store, f->hc, f->notify_root, ca->notify,
+				 ns, root, size, res);
 		log_info("%s: %s%s, %zu bytes", ca->notify,
 			 res->changed
 			     ? (res->used_snapshot ? "snapshot" : "deltas")
@@ -358,6 +364,7 @@ fetch_free(struct fetcher *f)
 	}
 	free(f->repos);
 	store_close(f->store);
+	free(f->notify_root);
 	free(f->rsync_ok);
 	free(f->rsync_root);
 	free(f->ta_root);

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "limits.h"
+#include "lkg.h"
 #include "log.h"
+#include "mirror.h"
 #include "repo.h"
 #include "rrdp.h"
 
@@ -315,10 +317,51 @@ state_from(struct store_state *s, const struct rrdp_notification *n,
 			 t->res.last_modified);
 }
 
+/*
+ * RFC 9697: a delta we applied before must keep its hash. The notification
+ * of the last sync is kept under keep_dir to compare; true if a delta up
+ * to serial changed, and the repository must be re-synced from the
+ * snapshot.
+ */
+static bool
+deltas_changed(const char *keep_dir, const char *notify_uri,
+	       const struct rrdp_notification *n, uint64_t serial)
+{
+	struct rrdp_notification *prev;
+	unsigned char *data;
+	bool changed = false;
+	size_t len, i;
+
+	if (keep_dir == NULL ||
+	    (data = mirror_read(keep_dir, notify_uri, &len)) == NULL)
+		return false;
+	prev = rrdp_notification_parse(notify_uri, data, len);
+	free(data);
+	if (prev == NULL || strcmp(prev->session_id, n->session_id) != 0) {
+		rrdp_notification_free(prev);
+		return false;
+	}
+	for (i = 0; i < n->num_deltas && !changed; i++) {
+		const struct rrdp_delta_ref *d = &n->deltas[i], *old;
+
+		if (d->serial > serial)
+			continue;
+		old = rrdp_notification_delta(prev, d->serial);
+		if (old != NULL && memcmp(old->hash, d->hash, 32) != 0) {
+			log_info("%s: delta %llu changed since it was applied "
+				 "(RFC 9697), re-syncing from the snapshot",
+				 notify_uri, (unsigned long long)d->serial);
+			changed = true;
+		}
+	}
+	rrdp_notification_free(prev);
+	return changed;
+}
+
 /* Brings the repository up to date; false if it could not (logged). */
 static bool
-update(struct store *st, const struct http_config *hc, const char *notify_uri,
-       const char *ns, struct repo_result *res)
+update(struct store *st, const struct http_config *hc, const char *keep_dir,
+       const char *notify_uri, const char *ns, struct repo_result *res)
 {
 	struct store_state cur, next;
 	struct rrdp_notification *n = NULL;
@@ -345,7 +388,8 @@ update(struct store *st, const struct http_config *hc, const char *notify_uri,
 		goto out;
 	state_from(&next, n, &t);
 
-	if (have && strcmp(cur.session_id, n->session_id) == 0) {
+	if (have && strcmp(cur.session_id, n->session_id) == 0 &&
+	    !deltas_changed(keep_dir, notify_uri, n, cur.serial)) {
 		if (n->serial == cur.serial) {
 			ok = store_touch_state(st, notify_uri, &next);
 			goto out;
@@ -372,20 +416,23 @@ update(struct store *st, const struct http_config *hc, const char *notify_uri,
 	ok = apply_snapshot(st, hc, notify_uri, ns, n, &next, res);
 	res->changed = ok;
 out:
+	/* What RFC 9697's check compares the next notification with. */
+	if (ok && n != NULL && keep_dir != NULL)
+		lkg_store(keep_dir, notify_uri, t.buf.data, t.buf.len);
 	rrdp_notification_free(n);
 	transfer_clear(&t);
 	return ok;
 }
 
 bool
-repo_sync(struct store *st, const struct http_config *hc,
+repo_sync(struct store *st, const struct http_config *hc, const char *keep_dir,
 	  const char *notify_uri, const char *ns, char *root, size_t size,
 	  struct repo_result *res)
 {
 	bool have;
 
 	memset(res, 0, sizeof(*res));
-	res->ok = update(st, hc, notify_uri, ns, res);
+	res->ok = update(st, hc, keep_dir, notify_uri, ns, res);
 	if (!res->ok)
 		store_repo_failed(st, notify_uri, "update failed, see the log");
 	have = store_repo_root(st, notify_uri, root, size);

@@ -29,10 +29,11 @@ struct repo_result {
  * objects under the rsync namespace ns ("rsync://host/module/"), and puts
  * the root of its current objects (store_repo_root()) in root: fresh, or
  * the last good copy when the update failed (logged with the reason).
- * False when there is no copy at all.
+ * keep_dir (or NULL) keeps the last notification, for RFC 9697's check
+ * that applied deltas never change. False when there is no copy at all.
  */
 bool repo_sync(struct store *st, const struct http_config *hc,
-	       const char *notify_uri, const char *ns, char *root, size_t size,
-	       struct repo_result *res);
+	       const char *keep_dir, const char *notify_uri, const char *ns,
+	       char *root, size_t size, struct repo_result *res);
 
 #endif /* VRPD_REPO_H */
