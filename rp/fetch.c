@@ -35,6 +35,7 @@ struct fetcher {
 	char *rsync_ok;	   /* an empty file per module rsync once copied */
 	char *notify_root; /* each repository's last notification file */
 	bool rsync_allowed;
+	bool rrdp_allowed;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct repo_entry **repos;
@@ -44,7 +45,7 @@ struct fetcher {
 
 struct fetcher *
 fetch_new(const char *cache_dir, const struct http_config *hc,
-	  bool rsync_allowed)
+	  bool rsync_allowed, bool rrdp_allowed)
 {
 	struct fetcher *f = calloc(1, sizeof(*f));
 
@@ -52,6 +53,7 @@ fetch_new(const char *cache_dir, const struct http_config *hc,
 		return NULL;
 	f->hc = hc;
 	f->rsync_allowed = rsync_allowed;
+	f->rrdp_allowed = rrdp_allowed;
 	if (asprintf(&f->ta_root, "%s/ta", cache_dir) == -1) {
 		f->ta_root = NULL;
 		goto fail;
@@ -268,7 +270,7 @@ sync_repo(struct fetcher *f, const struct cert *ca, const char *ns, char *root,
 	bool have = false;
 
 	memset(res, 0, sizeof(*res));
-	if (ca->notify != NULL) {
+	if (ca->notify != NULL && f->rrdp_allowed) {
 		have = repo_sync(f->store, f->hc, f->notify_root, ca->notify,
 				 ns, root, size, res);
 		log_info("%s: %s%s, %zu bytes", ca->notify,

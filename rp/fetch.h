@@ -19,9 +19,12 @@ struct fetch_stats {
 	size_t bytes;	     /* transferred */
 };
 
-/* A fetcher caching under cache_dir; NULL, logged. */
+/*
+ * A fetcher caching under cache_dir, using RRDP and rsync as allowed (one
+ * of them at least); NULL, logged.
+ */
 struct fetcher *fetch_new(const char *cache_dir, const struct http_config *hc,
-			  bool rsync_allowed);
+			  bool rsync_allowed, bool rrdp_allowed);
 
 /*
  * Downloads the TA certificate of tal from its first https URI that

@@ -61,6 +61,7 @@ struct options {
 	const char *cache_dir;
 	const char *ca_file;
 	bool no_rsync;
+	bool no_rrdp;
 	int fetch_jobs;
 	const char *tal_files[MAX_TAS];
 	size_t num_tal_files;
@@ -79,7 +80,8 @@ usage(FILE *fp)
 	fprintf(fp,
 		"usage: vrpd --once [--mirror DIR] [--tal FILE]... [--tal-dir "
 		"DIR]\n"
-		"            [--ca-file FILE] [--fetch-jobs N] [--no-rsync]\n"
+		"            [--ca-file FILE] [--fetch-jobs N] "
+		"[--no-rsync|--no-rrdp]\n"
 		"            [--now TIME] [--output FORMAT[:PATH]]... "
 		"[--jobs N]\n"
 		"            [--max-cert-depth N] [--cache-dir DIR] "
@@ -153,6 +155,7 @@ parse_args(struct options *o, int argc, char **argv)
 		OPT_CACHE_DIR,
 		OPT_CA_FILE,
 		OPT_NO_RSYNC,
+		OPT_NO_RRDP,
 		OPT_FETCH_JOBS,
 		OPT_NOW,
 		OPT_OUTPUT,
@@ -170,6 +173,7 @@ parse_args(struct options *o, int argc, char **argv)
 	    {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
 	    {"ca-file", required_argument, NULL, OPT_CA_FILE},
 	    {"no-rsync", no_argument, NULL, OPT_NO_RSYNC},
+	    {"no-rrdp", no_argument, NULL, OPT_NO_RRDP},
 	    {"fetch-jobs", required_argument, NULL, OPT_FETCH_JOBS},
 	    {"now", required_argument, NULL, OPT_NOW},
 	    {"output", required_argument, NULL, OPT_OUTPUT},
@@ -214,6 +218,9 @@ parse_args(struct options *o, int argc, char **argv)
 		case OPT_NO_RSYNC:
 			o->no_rsync = true;
 			break;
+		case OPT_NO_RRDP:
+			o->no_rrdp = true;
+			break;
 		case OPT_FETCH_JOBS:
 			o->fetch_jobs =
 			    parse_int("--fetch-jobs", optarg, 1, 256);
@@ -255,6 +262,8 @@ parse_args(struct options *o, int argc, char **argv)
 	if (!o->once)
 		die("give --once: vrpd validates once and exits; the daemon "
 		    "is not built yet");
+	if (o->no_rsync && o->no_rrdp)
+		die("--no-rsync and --no-rrdp together leave no way to fetch");
 	if (o->mirror == NULL && o->cache_dir == NULL)
 		o->cache_dir = DEFAULT_CACHE_DIR;
 	if (o->mirror != NULL && (o->ca_file != NULL || o->fetch_jobs != 0))
@@ -402,7 +411,8 @@ start_fetching(struct options *o, struct http_config *hc,
 	hc->max_parallel = 1; /* one transfer per sync; syncs run in parallel */
 	if (o->fetch_jobs == 0)
 		o->fetch_jobs = DEFAULT_FETCH_JOBS;
-	if ((f = fetch_new(o->cache_dir, hc, !o->no_rsync)) == NULL)
+	if ((f = fetch_new(o->cache_dir, hc, !o->no_rsync, !o->no_rrdp)) ==
+	    NULL)
 		die("--cache-dir %s: cannot open the cache", o->cache_dir);
 	for (i = 0; i < ntals; i++)
 		fetch_ta(f, tals[i]);

@@ -132,6 +132,7 @@ def check_cli(work):
         (["--bogus"], "unknown option"),
         (["--once"], "no TALs"),
         (["--once", "--mirror", good, "--ca-file", "x.pem"], "--ca-file"),
+        (["--once", "--no-rsync", "--no-rrdp"], "no way to fetch"),
         (["--once", "--mirror", good], "no TALs"),
         (["--once", "--mirror", "/nonexistent", "--tal-dir",
           os.path.join(good, "tals")], "not a directory"),

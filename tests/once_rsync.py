@@ -78,6 +78,13 @@ def main():
         if out != want:
             fail("--no-rsync: the kept copies were not used")
 
+        # rsync only: the same VRPs, and no RRDP attempted.
+        out, err = vrpd(work, os.path.join(work, "rsync-only"), "--no-rrdp")
+        if out != want:
+            fail(f"--no-rrdp: VRPs differ from expected:\n{err}")
+        if "RRDP failed" in err or "notification" in err:
+            fail(f"--no-rrdp still tried RRDP:\n{err}")
+
         # A fresh cache and no rsync: nothing at all can be found.
         out, err = vrpd(work, os.path.join(work, "off"), "--no-rsync")
         if out.count("\n") != 1:
