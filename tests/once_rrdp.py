@@ -160,22 +160,32 @@ def hostile(case, www, tals, cache, ca, port):
              if f == "notification.xml"]
     for name, edit, want_log in (
         ("snapshot on another origin",
-         lambda s: s.replace(f"https://127.0.0.1:{port}/",
-                             "https://127.0.0.2:1/", 1),
+         lambda s, p: s.replace(f"https://127.0.0.1:{port}/",
+                                "https://127.0.0.2:1/", 1),
          "the last good copy stays"),
         ("new session with a wrong snapshot hash",
-         lambda s: wrong_hash(new_session(s)), "the last good copy stays"),
+         lambda s, p: wrong_hash(new_session(s)),
+         "the last good copy stays"),
         # RFC 9697: an applied delta listed with another hash means the
         # server's history changed: re-sync from the (good) snapshot.
         ("an applied delta with a new hash", changed_delta, "RFC 9697"),
+        # The serial goes back within the session: the snapshot is tried,
+        # and its serial does not match the notification's.
+        ("serial going backwards", serial_back, "the last good copy stays"),
+        ("notification gone (HTTP 404)", None, "HTTP 404"),
+        ("a snapshot publishing outside the namespace", outside_namespace,
+         "outside the repository's namespace"),
     ):
         for n in notes:
             with open(n) as f:
                 text = f.read()
             with open(n + ".orig", "w") as f:
                 f.write(text)
-            with open(n, "w") as f:
-                f.write(edit(text))
+            if edit is None:
+                os.unlink(n)
+            else:
+                with open(n, "w") as f:
+                    f.write(edit(text, n))
         os.unlink(www)
         os.symlink(bad, www)
         out, err = vrpd(tals, cache, ca, name)
@@ -185,23 +195,84 @@ def hostile(case, www, tals, cache, ca, port):
             fail(f"{name}: '{want_log}' is not logged:\n{err}")
         for n in notes:
             os.replace(n + ".orig", n)
+    missing_delta(case, www, tals, ca)
 
 
-def changed_delta(text):
+def missing_delta(case, www, tals, ca):
+    """A delta the notification lists is gone: the snapshot is used."""
+    cache = os.path.join(os.path.dirname(www), "cache-missing-delta")
+    os.unlink(www)
+    os.symlink(os.path.join(case, "gen1", "https"), www)
+    vrpd(tals, cache, ca, "missing delta: generation 1")
+    gone = os.path.join(os.path.dirname(www), "gone-https")
+    shutil.copytree(os.path.join(case, "gen2", "https"), gone, symlinks=True)
+    deltas = [os.path.join(r, f) for r, _, fs in os.walk(gone) for f in fs
+              if f == "delta.xml"]
+    for d in deltas:
+        os.unlink(d)
+    os.unlink(www)
+    os.symlink(gone, www)
+    out, err = vrpd(tals, cache, ca, "missing delta: generation 2")
+    if not deltas:
+        fail("generation 2 has no deltas to remove: the test proves nothing")
+    if out != expected(case, "gen2"):
+        fail("a missing delta: the snapshot did not bring generation 2")
+    if "falling back to the snapshot" not in err:
+        fail(f"a missing delta: the fallback is not logged:\n{err}")
+
+
+def serial_back(text, path):
+    import re
+    return re.sub(r'(<notification [^>]*serial=")(\d+)"',
+                  lambda m: m.group(1) + "1\"", text, count=1)
+
+
+def outside_namespace(text, path):
+    """A new session whose (well-hashed) snapshot publishes elsewhere."""
+    import hashlib
+    import re
+    m = re.search(r'<snapshot [^>]*uri="https://[^/]+/([^"]+)"', text)
+    # The snapshot's path is relative to the server's authority directory.
+    parts = path.split(os.sep)
+    base = os.sep.join(parts[:parts.index("bad-https") + 2])
+    src = os.path.join(base, m.group(1))
+    with open(src) as f:
+        snapshot = f.read()
+    new = "00000000-0000-4000-8000-000000000001"
+    snapshot = re.sub(r'session_id="[0-9a-f-]+"', f'session_id="{new}"',
+                      snapshot, count=1)
+    snapshot = snapshot.replace(
+        "</snapshot>",
+        '<publish uri="rsync://evil.example/other/x.roa">AAAA</publish>'
+        "</snapshot>")
+    out = src + ".evil.xml"
+    with open(out, "w") as f:
+        f.write(snapshot)
+    digest = hashlib.sha256(snapshot.encode()).hexdigest()
+    text = re.sub(r'session_id="[0-9a-f-]+"', f'session_id="{new}"', text,
+                  count=1)
+    text = re.sub(r'(<snapshot [^>]*uri=")([^"]+)(")',
+                  lambda k: k.group(1) + k.group(2) + ".evil.xml" + k.group(3),
+                  text, count=1)
+    return re.sub(r'(<snapshot [^>]*hash=")([0-9a-fA-F]+)(")',
+                  lambda k: k.group(1) + digest + k.group(3), text, count=1)
+
+
+def changed_delta(text, path=None):
     import re
     return re.sub(r'(<delta [^>]*hash=")([0-9a-fA-F])',
                   lambda m: m.group(1) + ("0" if m.group(2) != "0" else "1"),
                   text, count=1)
 
 
-def new_session(text):
+def new_session(text, path=None):
     import re
     return re.sub(r'session_id="[0-9a-f-]+"',
                   'session_id="00000000-0000-4000-8000-000000000000"', text,
                   count=1)
 
 
-def wrong_hash(text):
+def wrong_hash(text, path=None):
     import re
     return re.sub(r'(<snapshot [^>]*hash=")([0-9a-fA-F])',
                   lambda m: m.group(1) + ("0" if m.group(2) != "0" else "1"),
