@@ -427,6 +427,7 @@ main(int argc, char **argv)
 	struct validate_config cfg = {0};
 	struct http_config hc = {0};
 	struct fetcher *fetcher = NULL;
+	char fetched[128] = "";
 	struct validate_stats st;
 	struct output_meta meta;
 	struct timespec start;
@@ -476,13 +477,22 @@ main(int argc, char **argv)
 			rc = 1;
 
 	vrpset_count(set, &v4, &v6);
+	if (fetcher != NULL) {
+		struct fetch_stats fs;
+
+		fetch_get_stats(fetcher, &fs);
+		snprintf(fetched, sizeof(fetched),
+			 "%zu repositories (%zu not updated, %.1f MB "
+			 "fetched), ",
+			 fs.repos, fs.repos_failed, (double)fs.bytes / 1e6);
+	}
 	fprintf(stderr,
 		"vrpd: %zu VRPs (%zu IPv4, %zu IPv6), %zu ASPAs, %zu router "
-		"keys, %zu TAs (%zu failed), %zu publication points (%zu "
+		"keys, %zu TAs (%zu failed), %s%zu publication points (%zu "
 		"failed, %zu from kept copies), %zu objects (%zu rejected), "
 		"%.1f seconds\n",
 		set->num_vrps, v4, v6, set->num_vaps, set->num_keys, st.tas,
-		st.tas_failed, st.pubpoints, st.pubpoints_failed,
+		st.tas_failed, fetched, st.pubpoints, st.pubpoints_failed,
 		st.pubpoints_kept, st.objects, st.objects_rejected,
 		timefmt_since(&start));
 
