@@ -297,45 +297,41 @@ prefix_cmp(const void *a, const void *b)
 }
 
 /*
- * RFC 9582 s.4.3.3: an issuer removes duplicate entries. One left in says
- * the same thing twice (an absent maxLength and one equal to the prefix
- * length say the same thing); the ROA is refused rather than guessed at.
- * A sorted copy keeps this O(n log n) for MAX_IP_ELEMENTS entries and
- * leaves the ROA's order for the log lines of validate.c.
+ * RFC 9582 s.4.3.3 asks issuers for a canonical form without duplicate
+ * entries, but does not make a relying party refuse one that is not (and
+ * the peers accept them): a duplicate says the same thing twice (an absent
+ * maxLength and one equal to the prefix length say the same thing), so it
+ * is logged and kept; the VRP set drops the repeat. Likewise for address
+ * families out of AFI order (roa_families_valid()). A sorted copy keeps
+ * this O(n log n) for MAX_IP_ELEMENTS entries.
  */
-static bool
-roa_prefixes_unique(const char *uri, const struct roa *roa)
+static void
+roa_prefixes_note_duplicates(const char *uri, const struct roa *roa)
 {
 	struct roa_prefix *sorted;
 	char buf[INET6_ADDRSTRLEN + sizeof("/128")];
 	size_t i;
-	bool ok = true;
 
-	if (roa->num_prefixes < 2)
-		return true;
-	if ((sorted = calloc(roa->num_prefixes, sizeof(*sorted))) == NULL) {
-		log_warn("%s", uri);
-		return false;
-	}
+	if (roa->num_prefixes < 2 ||
+	    (sorted = calloc(roa->num_prefixes, sizeof(*sorted))) == NULL)
+		return;
 	memcpy(sorted, roa->prefixes, roa->num_prefixes * sizeof(*sorted));
 	qsort(sorted, roa->num_prefixes, sizeof(*sorted), prefix_cmp);
-	for (i = 1; i < roa->num_prefixes && ok; i++) {
+	for (i = 1; i < roa->num_prefixes; i++) {
 		if (prefix_cmp(&sorted[i - 1], &sorted[i]) == 0) {
-			log_warnx("%s: ROA lists %s maxLength %u twice (RFC "
-				  "9582 s.4.3.3)",
+			log_warnx("%s: ROA lists %s maxLength %u twice, not "
+				  "canonical (RFC 9582 s.4.3.3); accepted",
 				  uri, prefix_str(&sorted[i], buf, sizeof(buf)),
 				  sorted[i].maxlen);
-			ok = false;
+			break;
 		}
 	}
 	free(sorted);
-	return ok;
 }
 
 /*
- * RFC 9582 s.4.3, s.4.3.1: one or two families, each once, IPv4 before
- * IPv6 (the ascending AFI order of s.4.3.3), each with at least one
- * address. The total is counted before anything is allocated.
+ * RFC 9582 s.4.3, s.4.3.1: one or two families, each once, each with at
+ * least one address. The total is counted before anything is allocated.
  */
 static bool
 roa_families_valid(const char *uri, const STACK_OF(ROAIPAddressFamily) * blocks,
@@ -364,12 +360,12 @@ roa_families_valid(const char *uri, const STACK_OF(ROAIPAddressFamily) * blocks,
 				  uri);
 			return false;
 		}
-		if (afi < prev) {
+		/* Canonical form is the issuer's duty (see above). */
+		if (afi < prev)
 			log_warnx("%s: ROA address families are not in "
-				  "ascending order (RFC 9582 s.4.3.3)",
+				  "ascending order, not canonical (RFC 9582 "
+				  "s.4.3.3); accepted",
 				  uri);
-			return false;
-		}
 		prev = afi;
 		if (num < 1) {
 			log_warnx("%s: ROA address family has no addresses "
@@ -418,7 +414,8 @@ roa_prefixes_read(const char *uri, const STACK_OF(ROAIPAddressFamily) * blocks,
 			roa->num_prefixes++;
 		}
 	}
-	return roa_prefixes_unique(uri, roa);
+	roa_prefixes_note_duplicates(uri, roa);
+	return true;
 }
 
 /* Empties everything roa_decode() fills, leaving roa->so alone. */
