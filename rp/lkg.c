@@ -33,9 +33,16 @@ lkg_store(const char *dir, const char *uri, const unsigned char *data,
 	if (!mirror_path(dir, uri, path, sizeof(path)))
 		return false;
 	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp) || !fsutil_mkdirs(path, true))
+	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return false;
-	if ((fd = mkstemp(tmp)) == -1) {
+	/* Directories only when missing: most files join an existing one. */
+	if ((fd = mkstemp(tmp)) == -1 && errno == ENOENT) {
+		if (!fsutil_mkdirs(path, true))
+			return false;
+		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+		fd = mkstemp(tmp);
+	}
+	if (fd == -1) {
 		log_warn("%s: keeping a copy in %s", uri, tmp);
 		return false;
 	}
