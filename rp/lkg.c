@@ -61,6 +61,35 @@ lkg_store(const char *dir, const char *uri, const unsigned char *data,
 }
 
 bool
+lkg_link(const char *dir, const char *uri, const char *root)
+{
+	static unsigned long counter;
+	char path[MAX_URI_LENGTH + 4096], tmp[sizeof(path) + 48],
+	    src[MAX_URI_LENGTH + 4096];
+	int n;
+
+	if (!mirror_path(dir, uri, path, sizeof(path)) ||
+	    !mirror_path(root, uri, src, sizeof(src)))
+		return false;
+	/* Unique among threads and processes; mkstemp cannot make links. */
+	n = snprintf(tmp, sizeof(tmp), "%s.%ld.%lu", path, (long)getpid(),
+		     __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return false;
+	if (link(src, tmp) == -1) {
+		if (errno != ENOENT || !fsutil_mkdirs(path, true) ||
+		    link(src, tmp) == -1)
+			return false;
+	}
+	if (rename(tmp, path) == -1) {
+		log_warn("%s: rename %s", uri, tmp);
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+bool
 lkg_mft_newer(const char *dir, const char *uri, const unsigned char *der,
 	      size_t len, const struct mft *cur, bool *same)
 {

@@ -29,6 +29,14 @@ bool lkg_mft_newer(const char *dir, const char *uri, const unsigned char *der,
 bool lkg_store(const char *dir, const char *uri, const unsigned char *data,
 	       size_t len);
 
+/*
+ * Like lkg_store(), but the copy is a hard link to uri's file under root
+ * (laid out by URI), which must be a tree whose files are never written in
+ * place (the store's, or rsync's): no data is copied. False if the link
+ * cannot be made (another file system, say): the caller stores instead.
+ */
+bool lkg_link(const char *dir, const char *uri, const char *root);
+
 /* Makes every copy stored under dir durable (one syncfs); false, logged. */
 bool lkg_sync(const char *dir);
 

@@ -792,21 +792,35 @@ log_unlisted(const struct ca_item *it, const struct pubpoint *pp)
 	free(u.names);
 }
 
+/*
+ * Keeps one file of pp. A tree vrpd fetched itself is never written in
+ * place, so a hard link is a safe copy; a --mirror is someone else's, so
+ * its bytes are written.
+ */
+static bool
+keep_file(struct walk *w, const struct pubpoint *pp, const char *uri,
+	  const unsigned char *data, size_t len)
+{
+	if (w->cfg->repo_root != NULL &&
+	    lkg_link(w->cfg->lkg_dir, uri, pp->root))
+		return true;
+	return lkg_store(w->cfg->lkg_dir, uri, data, len);
+}
+
 /* Stores the files of pp, a point that validated, as its kept copy. */
 static void
 pubpoint_keep(struct walk *w, const struct ca_item *it,
 	      const struct pubpoint *pp)
 {
-	const char *dir = w->cfg->lkg_dir;
 	size_t i;
 	bool ok = true;
 
 	for (i = 0; ok && i < pp->num_files; i++)
-		ok = lkg_store(dir, pp->files[i].uri, pp->files[i].data,
+		ok = keep_file(w, pp, pp->files[i].uri, pp->files[i].data,
 			       pp->files[i].len);
 	/* The manifest last: until it is replaced, the old copy stands. */
-	if (ok && lkg_store(dir, pp->crl_uri, pp->crl_der, pp->crl_len))
-		lkg_store(dir, it->cert->mft, pp->mft_der, pp->mft_len);
+	if (ok && keep_file(w, pp, pp->crl_uri, pp->crl_der, pp->crl_len))
+		keep_file(w, pp, it->cert->mft, pp->mft_der, pp->mft_len);
 }
 
 /*
