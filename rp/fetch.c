@@ -180,22 +180,6 @@ fetch_ta(struct fetcher *f, const struct tal *tal)
 	return false;
 }
 
-/* "rsync://host/module/" of a CA's caRepository, in buf. */
-static bool
-namespace_of(const char *repo, char *buf, size_t size)
-{
-	const char *host, *module_end;
-
-	if (strncmp(repo, "rsync://", 8) != 0 ||
-	    (host = strchr(repo + 8, '/')) == NULL ||
-	    (module_end = strchr(host + 1, '/')) == NULL ||
-	    (size_t)(module_end - repo + 1) >= size)
-		return false;
-	memcpy(buf, repo, (size_t)(module_end - repo + 1));
-	buf[module_end - repo + 1] = '\0';
-	return true;
-}
-
 /* The entry for key, created (and marked syncing) if new; NULL: ENOMEM. */
 static struct repo_entry *
 entry_get(struct fetcher *f, const char *key, bool *created)
@@ -312,7 +296,7 @@ fetch_repo(void *arg, const struct cert *ca)
 	char root[4096];
 	bool created, have;
 
-	if (!namespace_of(ca->repo, ns, sizeof(ns))) {
+	if (!mirror_module(ca->repo, ns, sizeof(ns))) {
 		log_warnx("%s: caRepository names no rsync module", ca->repo);
 		return NULL;
 	}

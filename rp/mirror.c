@@ -194,3 +194,21 @@ mirror_list(const char *dir, const char *dir_uri,
 	closedir(d);
 	return true;
 }
+
+bool
+mirror_module(const char *uri, char *buf, size_t size)
+{
+	const char *host_end, *module_end;
+	size_t len;
+
+	if (strncmp(uri, "rsync://", 8) != 0 ||
+	    (host_end = strchr(uri + 8, '/')) == NULL ||
+	    (module_end = strchr(host_end + 1, '/')) == NULL)
+		return false;
+	len = (size_t)(module_end - uri + 1);
+	if (len >= size)
+		return false;
+	memcpy(buf, uri, len);
+	buf[len] = '\0';
+	return true;
+}

@@ -33,4 +33,11 @@ unsigned char *mirror_read(const char *dir, const char *uri, size_t *len);
 bool mirror_list(const char *dir, const char *dir_uri,
 		 void (*fn)(void *arg, const char *name), void *arg);
 
+/*
+ * The module an rsync URI lies in, "rsync://host/module/" (with its final
+ * '/'), in buf: a CA's repository and the namespace its objects must stay
+ * in. False if uri names no module or buf is too small.
+ */
+bool mirror_module(const char *uri, char *buf, size_t size);
+
 #endif /* VRPD_MIRROR_H */

@@ -211,23 +211,6 @@ decided(const struct walk *w, const char *uri, bool valid)
 		w->cfg->on_object(w->cfg->on_object_arg, uri, valid);
 }
 
-/* "rsync://host/module/": the repository a CA publishes in. */
-static bool
-repo_prefix(const char *repo, char *buf, size_t size)
-{
-	const char *p = repo + strlen("rsync://");
-	const char *host_end, *module_end;
-
-	if (strncmp(repo, "rsync://", 8) != 0 ||
-	    (host_end = strchr(p, '/')) == NULL ||
-	    (module_end = strchr(host_end + 1, '/')) == NULL ||
-	    (size_t)(module_end - repo + 1) >= size)
-		return false;
-	memcpy(buf, repo, (size_t)(module_end - repo + 1));
-	buf[module_end - repo + 1] = '\0';
-	return true;
-}
-
 /* uri names a file directly inside the directory dir (which ends in /). */
 static bool
 in_dir(const char *uri, const char *dir)
@@ -647,7 +630,7 @@ admit_ca(struct walk *w, const struct ca_item *parent, const struct cert *c,
 			  uri, c->mft);
 		return false;
 	}
-	if (!repo_prefix(c->repo, prefix, sizeof(prefix))) {
+	if (!mirror_module(c->repo, prefix, sizeof(prefix))) {
 		log_warnx("%s: caRepository %s names no rsync module", uri,
 			  c->repo);
 		return false;
