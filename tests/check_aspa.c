@@ -20,6 +20,7 @@
 
 #include <openssl/cms.h>
 
+#include "derbuild.h"
 #include "rp/aspa.h"
 #include "rp/limits.h"
 #include "rp/log.h"
@@ -28,94 +29,9 @@
 #define URI "rsync://rpki.example.net/repo/ca/test.asa"
 
 /* X.690 tags of the types an ASProviderAttestation is made of. */
-#define TAG_INTEGER	 0x02
-#define TAG_OCTET_STRING 0x04
-#define TAG_SEQUENCE	 0x30
-#define TAG_EXPLICIT_0	 0xa0
 
 /* No version field in aspa_raw(). */
 #define NO_VERSION (-1)
-
-/* DER under construction; every builder takes ownership of its inputs. */
-struct der {
-	unsigned char *d;
-	size_t n, cap;
-};
-
-static struct der
-der_bytes(const void *bytes, size_t n)
-{
-	struct der r = {malloc(n > 0 ? n : 1), n, n};
-
-	ck_assert_ptr_nonnull(r.d);
-	if (n > 0)
-		memcpy(r.d, bytes, n);
-	return r;
-}
-
-static struct der
-der_empty(void)
-{
-	return der_bytes(NULL, 0);
-}
-
-/* a followed by b; frees b. Doubling keeps long lists linear. */
-static struct der
-der_cat(struct der a, struct der b)
-{
-	if (a.n + b.n > a.cap) {
-		a.cap = (a.n + b.n) * 2;
-		a.d = realloc(a.d, a.cap);
-		ck_assert_ptr_nonnull(a.d);
-	}
-	if (b.n > 0)
-		memcpy(a.d + a.n, b.d, b.n);
-	a.n += b.n;
-	free(b.d);
-	return a;
-}
-
-/* tag, the DER length of content (X.690 s.10.1), content. */
-static struct der
-der_tlv(unsigned char tag, struct der content)
-{
-	unsigned char hdr[6];
-	size_t h = 0, len = content.n, i, nbytes = 0;
-
-	hdr[h++] = tag;
-	if (len < 0x80)
-		hdr[h++] = (unsigned char)len;
-	else {
-		for (i = len; i > 0; i >>= 8)
-			nbytes++;
-		hdr[h++] = (unsigned char)(0x80 | nbytes);
-		for (i = nbytes; i > 0; i--)
-			hdr[h++] = (unsigned char)(len >> (8 * (i - 1)));
-	}
-	return der_cat(der_bytes(hdr, h), content);
-}
-
-/* An INTEGER in the fewest octets of two's complement (X.690 s.8.3.2). */
-static struct der
-der_int(int64_t v)
-{
-	unsigned char b[8];
-	size_t n = 0, i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (unsigned char)((uint64_t)v >> (8 * (7 - i)));
-	while (n < 7 &&
-	       ((b[n] == 0x00 && !(b[n + 1] & 0x80)) ||
-		(b[n] == 0xff && (b[n + 1] & 0x80))))
-		n++;
-	return der_tlv(TAG_INTEGER, der_bytes(b + n, 8 - n));
-}
-
-static void
-der_free(struct der d)
-{
-	free(d.d);
-}
 
 /* The providers SEQUENCE OF of n AS numbers. */
 static struct der
