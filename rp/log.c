@@ -10,11 +10,18 @@
 
 static enum log_level log_level = LOG_LEVEL_INFO;
 static FILE *log_stream;
+static const char *log_prefix;
 
 void
 log_setlevel(enum log_level level)
 {
 	log_level = level;
+}
+
+void
+log_setprefix(const char *prefix)
+{
+	log_prefix = prefix;
 }
 
 void
@@ -38,8 +45,9 @@ log_vwrite(const char *fmt, va_list ap, const char *suffix)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
 		return;
-	fprintf(fp, "%s%s%s\n", line, suffix != NULL ? ": " : "",
-		suffix != NULL ? suffix : "");
+	fprintf(fp, "%s%s%s%s%s\n", log_prefix != NULL ? log_prefix : "",
+		log_prefix != NULL ? ": " : "", line,
+		suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
 	fflush(fp);
 }
 

@@ -16,6 +16,12 @@ enum log_level {
 /* Messages above level are dropped; the default is LOG_LEVEL_INFO. */
 void log_setlevel(enum log_level level);
 
+/*
+ * Starts every further line with prefix and ": " (a daemon names itself
+ * in a shared log); NULL for none, the default. prefix must outlive use.
+ */
+void log_setprefix(const char *prefix);
+
 /* Sends all further messages to fp (NULL means stderr again). */
 void log_setstream(FILE *fp);
 

@@ -1,7 +1,7 @@
 /*
- * vrpd: the relying party. Today it runs once (--once): it validates the
- * trees of the given TALs from a local mirror, writes the requested outputs
- * and a one-line summary, and exits.
+ * vrpd: the relying party. It runs once (--once): it validates the trees
+ * of the given TALs, writes the requested outputs and a one-line summary,
+ * and exits. Or it serves a VRP file to routers over RTR (--vrps).
  */
 #include "config.h"
 
@@ -31,7 +31,22 @@
 #include "validate.h"
 #include "vrpset.h"
 
-#define MAX_OUTPUTS 16
+#include "rtr-server/pdu.h"
+#include "rtr-server/serve.h"
+
+#define MAX_OUTPUTS    16
+#define MAX_RTR_LISTEN 16
+
+/* RTR defaults: RFC 8210 s.6 timers, and limits for a busy cache. */
+#define DEFAULT_RTR_HISTORY	  10
+#define DEFAULT_RTR_MAX_CLIENTS	  1024
+#define DEFAULT_RTR_HELLO_TIMEOUT 60
+#define DEFAULT_RTR_WRITE_TIMEOUT 60
+#define DEFAULT_RTR_REFRESH	  3600
+#define DEFAULT_RTR_RETRY	  600
+#define DEFAULT_RTR_EXPIRE	  7200
+/* The state file's name in --cache-dir. */
+#define RTR_STATE_NAME "rtr-state"
 
 /* Where fetched repositories are kept without --cache-dir (DESIGN.md). */
 #define DEFAULT_CACHE_DIR "/var/cache/vrpd"
@@ -72,6 +87,12 @@ struct options {
 	time_t now;
 	int jobs;
 	int max_depth;
+	/* --vrps mode */
+	const char *vrps;
+	const char *rtr_listen[MAX_RTR_LISTEN];
+	size_t num_rtr_listen;
+	const char *rtr_state;
+	struct serve_config rtr;
 };
 
 static void
@@ -86,10 +107,19 @@ usage(FILE *fp)
 		"[--jobs N]\n"
 		"            [--max-cert-depth N] [--cache-dir DIR] "
 		"[--verbose]\n"
+		"       vrpd --vrps FILE --rtr-listen ADDR:PORT... "
+		"[--rtr-history N]\n"
+		"            [--rtr-max-version V] [--rtr-max-clients N] "
+		"[--rtr-max-pdu BYTES]\n"
+		"            [--rtr-hello-timeout S] [--rtr-write-timeout S]\n"
+		"            [--rtr-refresh S] [--rtr-retry S] [--rtr-expire "
+		"S]\n"
+		"            [--rtr-state FILE | --cache-dir DIR] [--verbose]\n"
 		"       vrpd --version\n"
 		"FORMAT is csv, json, openbgpd or bird; PATH - is stdout.\n"
 		"TIME is seconds since the epoch or RFC 3339 "
-		"(2026-06-01T00:00:00Z).\n");
+		"(2026-06-01T00:00:00Z).\n"
+		"ADDR:PORT is 192.0.2.1:8323 or [2001:db8::1]:8323.\n");
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -144,27 +174,142 @@ parse_output(struct options *o, const char *arg)
 	o->num_outputs++;
 }
 
+/* Long options only: each one's getopt_long code. */
+enum option_code {
+	OPT_ONCE = 256,
+	OPT_TAL,
+	OPT_TAL_DIR,
+	OPT_MIRROR,
+	OPT_CACHE_DIR,
+	OPT_CA_FILE,
+	OPT_NO_RSYNC,
+	OPT_NO_RRDP,
+	OPT_FETCH_JOBS,
+	OPT_NOW,
+	OPT_OUTPUT,
+	OPT_JOBS,
+	OPT_DEPTH,
+	OPT_VERSION,
+	OPT_VERBOSE,
+	OPT_HELP,
+	OPT_VRPS,
+	OPT_RTR_LISTEN,
+	OPT_RTR_HISTORY,
+	OPT_RTR_MAX_VERSION,
+	OPT_RTR_MAX_CLIENTS,
+	OPT_RTR_MAX_PDU,
+	OPT_RTR_HELLO_TIMEOUT,
+	OPT_RTR_WRITE_TIMEOUT,
+	OPT_RTR_REFRESH,
+	OPT_RTR_RETRY,
+	OPT_RTR_EXPIRE,
+	OPT_RTR_STATE
+};
+
+/* The --vrps mode's options; false for an option that is not one. */
+static bool
+parse_rtr_option(struct options *o, int ch)
+{
+	struct serve_config *r = &o->rtr;
+
+	switch (ch) {
+	case OPT_VRPS:
+		o->vrps = optarg;
+		return true;
+	case OPT_RTR_LISTEN:
+		if (o->num_rtr_listen == MAX_RTR_LISTEN)
+			die("--rtr-listen: at most %d", MAX_RTR_LISTEN);
+		o->rtr_listen[o->num_rtr_listen++] = optarg;
+		return true;
+	case OPT_RTR_HISTORY:
+		r->history = (size_t)parse_int("--rtr-history", optarg, 1,
+					       RTR_MAX_HISTORY);
+		return true;
+	case OPT_RTR_MAX_VERSION:
+		r->server.session.max_version =
+		    (uint8_t)parse_int("--rtr-max-version", optarg, 0,
+				       RTR_VERSION_MAX);
+		return true;
+	case OPT_RTR_MAX_CLIENTS:
+		r->server.max_clients =
+		    (size_t)parse_int("--rtr-max-clients", optarg, 1, 100000);
+		return true;
+	case OPT_RTR_MAX_PDU:
+		/* A Reset Query is 8 bytes; routers send nothing bigger than
+		 * an Error Report quoting one of our PDUs. */
+		r->server.session.max_pdu =
+		    (size_t)parse_int("--rtr-max-pdu", optarg, 64,
+				      RTR_PDU_MAX_LEN);
+		return true;
+	case OPT_RTR_HELLO_TIMEOUT:
+		r->server.hello_timeout_ms = 1000ULL *
+		    (unsigned)parse_int("--rtr-hello-timeout", optarg, 1,
+					86400);
+		return true;
+	case OPT_RTR_WRITE_TIMEOUT:
+		r->server.write_timeout_ms = 1000ULL *
+		    (unsigned)parse_int("--rtr-write-timeout", optarg, 1,
+					86400);
+		return true;
+	case OPT_RTR_REFRESH: /* RFC 8210 s.6: the allowed ranges */
+		r->timers.refresh =
+		    (uint32_t)parse_int("--rtr-refresh", optarg, 1, 86400);
+		return true;
+	case OPT_RTR_RETRY:
+		r->timers.retry =
+		    (uint32_t)parse_int("--rtr-retry", optarg, 1, 7200);
+		return true;
+	case OPT_RTR_EXPIRE:
+		r->timers.expire =
+		    (uint32_t)parse_int("--rtr-expire", optarg, 600, 172800);
+		return true;
+	case OPT_RTR_STATE:
+		o->rtr_state = optarg;
+		return true;
+	}
+	return false;
+}
+
+/* Checks the --vrps mode's options against each other. */
+static void
+check_rtr_options(struct options *o)
+{
+	static char state[PATH_MAX];
+
+	if (o->once || o->mirror != NULL || o->num_tal_files > 0 ||
+	    o->num_tal_dirs > 0 || o->num_outputs > 0)
+		die("--vrps serves a file without validating: --once, "
+		    "--mirror, --tal, --tal-dir and --output do not apply");
+	if (o->num_rtr_listen == 0)
+		die("--vrps %s: give at least one --rtr-listen ADDR:PORT",
+		    o->vrps);
+	/* RFC 8210 s.6: Expire MUST be larger than Refresh and Retry. */
+	if (o->rtr.timers.expire <= o->rtr.timers.refresh ||
+	    o->rtr.timers.expire <= o->rtr.timers.retry)
+		die("--rtr-expire %u must be larger than --rtr-refresh %u and "
+		    "--rtr-retry %u (RFC 8210 s.6)",
+		    o->rtr.timers.expire, o->rtr.timers.refresh,
+		    o->rtr.timers.retry);
+	/* The default cache keeps the state when it is there to be used. */
+	if (o->rtr_state == NULL && o->cache_dir == NULL &&
+	    access(DEFAULT_CACHE_DIR, W_OK) == 0)
+		o->cache_dir = DEFAULT_CACHE_DIR;
+	if (o->rtr_state == NULL && o->cache_dir != NULL) {
+		if ((size_t)snprintf(state, sizeof(state), "%s/%s",
+				     o->cache_dir,
+				     RTR_STATE_NAME) >= sizeof(state))
+			die("--cache-dir %s: path too long", o->cache_dir);
+		o->rtr_state = state;
+	}
+	o->rtr.vrps_path = o->vrps;
+	o->rtr.listen = o->rtr_listen;
+	o->rtr.num_listen = o->num_rtr_listen;
+	o->rtr.state_path = o->rtr_state;
+}
+
 static void
 parse_args(struct options *o, int argc, char **argv)
 {
-	enum {
-		OPT_ONCE = 256,
-		OPT_TAL,
-		OPT_TAL_DIR,
-		OPT_MIRROR,
-		OPT_CACHE_DIR,
-		OPT_CA_FILE,
-		OPT_NO_RSYNC,
-		OPT_NO_RRDP,
-		OPT_FETCH_JOBS,
-		OPT_NOW,
-		OPT_OUTPUT,
-		OPT_JOBS,
-		OPT_DEPTH,
-		OPT_VERSION,
-		OPT_VERBOSE,
-		OPT_HELP
-	};
 	static const struct option longopts[] = {
 	    {"once", no_argument, NULL, OPT_ONCE},
 	    {"tal", required_argument, NULL, OPT_TAL},
@@ -182,6 +327,20 @@ parse_args(struct options *o, int argc, char **argv)
 	    {"version", no_argument, NULL, OPT_VERSION},
 	    {"verbose", no_argument, NULL, OPT_VERBOSE},
 	    {"help", no_argument, NULL, OPT_HELP},
+	    {"vrps", required_argument, NULL, OPT_VRPS},
+	    {"rtr-listen", required_argument, NULL, OPT_RTR_LISTEN},
+	    {"rtr-history", required_argument, NULL, OPT_RTR_HISTORY},
+	    {"rtr-max-version", required_argument, NULL, OPT_RTR_MAX_VERSION},
+	    {"rtr-max-clients", required_argument, NULL, OPT_RTR_MAX_CLIENTS},
+	    {"rtr-max-pdu", required_argument, NULL, OPT_RTR_MAX_PDU},
+	    {"rtr-hello-timeout", required_argument, NULL,
+	     OPT_RTR_HELLO_TIMEOUT},
+	    {"rtr-write-timeout", required_argument, NULL,
+	     OPT_RTR_WRITE_TIMEOUT},
+	    {"rtr-refresh", required_argument, NULL, OPT_RTR_REFRESH},
+	    {"rtr-retry", required_argument, NULL, OPT_RTR_RETRY},
+	    {"rtr-expire", required_argument, NULL, OPT_RTR_EXPIRE},
+	    {"rtr-state", required_argument, NULL, OPT_RTR_STATE},
 	    {NULL, 0, NULL, 0},
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -190,6 +349,15 @@ parse_args(struct options *o, int argc, char **argv)
 	o->now = time(NULL);
 	o->jobs = ncpu > 0 ? (int)ncpu : 1;
 	o->max_depth = MAX_CERT_DEPTH;
+	o->rtr.history = DEFAULT_RTR_HISTORY;
+	o->rtr.timers =
+	    (struct rtr_timers){DEFAULT_RTR_REFRESH, DEFAULT_RTR_RETRY,
+				DEFAULT_RTR_EXPIRE};
+	o->rtr.server.session.max_version = RTR_VERSION_MAX;
+	o->rtr.server.session.max_pdu = RTR_PDU_MAX_LEN;
+	o->rtr.server.max_clients = DEFAULT_RTR_MAX_CLIENTS;
+	o->rtr.server.hello_timeout_ms = DEFAULT_RTR_HELLO_TIMEOUT * 1000;
+	o->rtr.server.write_timeout_ms = DEFAULT_RTR_WRITE_TIMEOUT * 1000;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -251,6 +419,8 @@ parse_args(struct options *o, int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		default:
+			if (parse_rtr_option(o, ch))
+				break;
 			if (optopt != 0)
 				die("option %s needs an argument (see --help)",
 				    argv[optind - 1]);
@@ -259,9 +429,16 @@ parse_args(struct options *o, int argc, char **argv)
 	}
 	if (optind != argc)
 		die("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o->vrps != NULL) {
+		check_rtr_options(o);
+		return;
+	}
+	if (o->num_rtr_listen > 0)
+		die("--rtr-listen serves --vrps FILE; the validating daemon is "
+		    "not built yet");
 	if (!o->once)
-		die("give --once: vrpd validates once and exits; the daemon "
-		    "is not built yet");
+		die("give --once (validate once and exit) or --vrps FILE "
+		    "(serve a VRP file over RTR)");
 	if (o->no_rsync && o->no_rrdp)
 		die("--no-rsync and --no-rrdp together leave no way to fetch");
 	if (o->mirror == NULL && o->cache_dir == NULL)
@@ -438,6 +615,8 @@ main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	parse_args(&o, argc, argv);
+	if (o.vrps != NULL)
+		return serve_vrps(&o.rtr);
 	if (o.mirror != NULL &&
 	    (stat(o.mirror, &sb) == -1 || !S_ISDIR(sb.st_mode)))
 		die("--mirror %s: not a directory", o.mirror);

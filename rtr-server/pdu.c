@@ -393,7 +393,7 @@ pdu_decode(const unsigned char *buf, size_t len, struct rtr_pdu *out,
 	out->type = buf[1];
 	out->length = get32(buf + 4);
 	length = out->length;
-	/* RFC 8210 s.10: a version we do not speak is refused as such. */
+	/* RFC 8210 s.7: a version we do not speak is refused as such. */
 	if (out->version > RTR_VERSION_MAX)
 		return bad(out, RTR_ERR_UNSUPPORTED_VERSION);
 	min = min_length(out->version, out->type, &fixed);

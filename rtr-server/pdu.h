@@ -26,7 +26,7 @@
 #define RTR_PDU_ERROR_REPORT   10
 #define RTR_PDU_ASPA	       11
 
-/* RFC 8210 s.12 and 8210bis s.13: Error Report codes. */
+/* RFC 8210 s.12 and 8210bis s.12: Error Report codes. */
 #define RTR_ERR_CORRUPT_DATA	    0
 #define RTR_ERR_INTERNAL_ERROR	    1
 #define RTR_ERR_NO_DATA_AVAILABLE   2
@@ -37,6 +37,10 @@
 #define RTR_ERR_DUPLICATE_ANNOUNCE  7
 #define RTR_ERR_UNEXPECTED_VERSION  8
 #define RTR_ERR_ASPA_PROVIDER_LIST  9
+#define RTR_ERR_TRANSPORT_FAILURE   10
+#define RTR_ERR_ORDERING_ERROR	    11
+#define RTR_ERR_CACHE_RESTART	    12
+#define RTR_ERR_CACHE_SHUTDOWN	    13
 
 /* RFC 8210 s.5.6: the lowest bit of Flags, 1 announces, 0 withdraws. */
 #define RTR_FLAG_WITHDRAW 0
@@ -54,7 +58,7 @@
  * caps at 16380 providers: 12 + 4 * 16380 = 65532 bytes. A longer length
  * field is corruption, not a PDU to wait for.
  */
-#define RTR_PDU_MAX_LEN 65536
+#define RTR_PDU_MAX_LEN 65535 /* 8210bis s.5.1: MUST NOT exceed 65,535 */
 
 enum pdu_status {
 	PDU_OK,

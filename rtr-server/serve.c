@@ -1,0 +1,353 @@
+/*
+ * The RTR-only mode. Loading runs on libuv's thread pool, so routers are
+ * served from the old payload while a new file is parsed; publishing,
+ * like everything else that touches the history, runs on the loop.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "rp/log.h"
+
+#include "serve.h"
+#include "state.h"
+#include "vrpfile.h"
+
+/*
+ * A writer replacing the file in several steps fires several events;
+ * waiting this long after the last one reads the file once, finished.
+ */
+#define RELOAD_SETTLE_MS 20
+
+struct serve {
+	const struct serve_config *cfg;
+	uv_loop_t *loop;
+	struct history *h;
+	struct server *srv;
+	struct rtr_state state;
+	bool have_state;
+	uv_signal_t sighup, sigterm, sigint;
+	uv_fs_event_t watch;
+	uv_timer_t settle;
+	char *dir, *base; /* FILE's directory and name, for the watch */
+	bool watching;
+	/* One load at a time; a trigger during a load asks for another. */
+	bool loading, again, stopping;
+	uv_work_t work;
+	struct payload *loaded;
+	char err[512];
+	double load_ms;
+};
+
+static void serve_load(struct serve *sv);
+
+static void
+load_work(uv_work_t *req)
+{
+	struct serve *sv = req->data;
+	struct vrpset *set;
+	uint64_t t0 = uv_hrtime();
+
+	sv->loaded = NULL;
+	sv->err[0] = '\0';
+	set = vrpfile_load(sv->cfg->vrps_path, sv->err, sizeof(sv->err));
+	if (set != NULL && (sv->loaded = payload_from_vrpset(set)) == NULL)
+		snprintf(sv->err, sizeof(sv->err), "%s: out of memory",
+			 sv->cfg->vrps_path);
+	sv->load_ms = (double)(uv_hrtime() - t0) / 1e6;
+}
+
+static void
+count_families(const struct payload *p, size_t *v4, size_t *v6)
+{
+	size_t i;
+
+	*v4 = *v6 = 0;
+	for (i = 0; i < p->num_prefixes; i++) {
+		if (p->prefixes[i].afi == 4)
+			(*v4)++;
+		else
+			(*v6)++;
+	}
+}
+
+static void
+save_state(struct serve *sv)
+{
+	const struct payload *p = history_current(sv->h);
+
+	if (sv->cfg->state_path == NULL)
+		return;
+	sv->state.session_id = history_session_id(sv->h);
+	sv->state.serial = history_serial(sv->h);
+	memcpy(sv->state.digest, p->digest, sizeof(sv->state.digest));
+	sv->have_state = true;
+	if (!rtr_state_write(sv->cfg->state_path, &sv->state))
+		log_warnx("%s: serial %u not saved; a restart may make "
+			  "routers reload everything",
+			  sv->cfg->state_path, sv->state.serial);
+}
+
+/*
+ * The first payload after a restart keeps the saved serial if it is the
+ * payload saved with it, and takes the next one otherwise.
+ */
+static void
+first_serial(struct serve *sv, const struct payload *p)
+{
+	if (!sv->have_state || history_has_data(sv->h))
+		return;
+	if (memcmp(sv->state.digest, p->digest, sizeof(p->digest)) == 0)
+		history_set_first_serial(sv->h, sv->state.serial);
+	else
+		history_set_first_serial(sv->h, sv->state.serial + 1);
+}
+
+static void
+load_done(uv_work_t *req, int status)
+{
+	struct serve *sv = req->data;
+	const struct payload *p;
+	size_t v4, v6;
+	int r;
+
+	sv->loading = false;
+	if (status == UV_ECANCELED || sv->stopping) {
+		payload_free(sv->loaded);
+		return;
+	}
+	if (sv->loaded == NULL) {
+		if (history_has_data(sv->h))
+			log_warnx("%s, keeping serial %u", sv->err,
+				  history_serial(sv->h));
+		else
+			log_warnx("%s; nothing to serve yet", sv->err);
+	} else {
+		first_serial(sv, sv->loaded);
+		r = history_publish(sv->h, sv->loaded);
+		sv->loaded = NULL;
+		p = history_current(sv->h);
+		if (r < 0) {
+			log_warn("%s: publishing, keeping serial %u",
+				 sv->cfg->vrps_path, history_serial(sv->h));
+		} else if (r == 0) {
+			log_info("vrps loaded from %s: unchanged, serial %u",
+				 sv->cfg->vrps_path, history_serial(sv->h));
+		} else {
+			count_families(p, &v4, &v6);
+			log_info("vrps loaded from %s: %zu VRPs (%zu IPv4, %zu "
+				 "IPv6), %zu ASPAs, %zu router keys; serial %u "
+				 "(%.0f ms)",
+				 sv->cfg->vrps_path, p->num_prefixes, v4, v6,
+				 p->num_aspas, p->num_keys,
+				 history_serial(sv->h), sv->load_ms);
+			save_state(sv);
+			server_notify(sv->srv);
+		}
+	}
+	if (sv->again) {
+		sv->again = false;
+		serve_load(sv);
+	}
+}
+
+static void
+serve_load(struct serve *sv)
+{
+	int r;
+
+	if (sv->stopping)
+		return;
+	if (sv->loading) {
+		sv->again = true;
+		return;
+	}
+	sv->work.data = sv;
+	if ((r = uv_queue_work(sv->loop, &sv->work, load_work, load_done)) <
+	    0) {
+		log_warnx("%s: cannot start loading: %s", sv->cfg->vrps_path,
+			  uv_strerror(r));
+		return;
+	}
+	sv->loading = true;
+}
+
+static void
+settled(uv_timer_t *t)
+{
+	serve_load(t->data);
+}
+
+static void
+file_event(uv_fs_event_t *handle, const char *filename, int events, int status)
+{
+	struct serve *sv = handle->data;
+
+	(void)events;
+	if (status < 0) {
+		log_warnx("%s: watching for changes: %s", sv->dir,
+			  uv_strerror(status));
+		return;
+	}
+	if (filename != NULL && strcmp(filename, sv->base) != 0)
+		return;
+	uv_timer_start(&sv->settle, settled, RELOAD_SETTLE_MS, 0);
+}
+
+static void
+got_sighup(uv_signal_t *handle, int signum)
+{
+	struct serve *sv = handle->data;
+
+	(void)signum;
+	log_info("SIGHUP: reloading %s", sv->cfg->vrps_path);
+	serve_load(sv);
+}
+
+static void
+handle_closed(uv_handle_t *handle)
+{
+	(void)handle;
+}
+
+static void
+got_stop(uv_signal_t *handle, int signum)
+{
+	struct serve *sv = handle->data;
+
+	if (sv->stopping)
+		return;
+	sv->stopping = true;
+	log_info("%s: stopping", strsignal(signum));
+	server_close(sv->srv);
+	uv_close((uv_handle_t *)&sv->sighup, handle_closed);
+	uv_close((uv_handle_t *)&sv->sigterm, handle_closed);
+	uv_close((uv_handle_t *)&sv->sigint, handle_closed);
+	uv_close((uv_handle_t *)&sv->settle, handle_closed);
+	if (sv->watching)
+		uv_close((uv_handle_t *)&sv->watch, handle_closed);
+	if (sv->loading)
+		uv_cancel((uv_req_t *)&sv->work);
+}
+
+/* Splits the file's path into the directory to watch and the name. */
+static bool
+split_path(struct serve *sv)
+{
+	char *a, *b;
+
+	if ((a = strdup(sv->cfg->vrps_path)) == NULL ||
+	    (b = strdup(sv->cfg->vrps_path)) == NULL) {
+		free(a);
+		return false;
+	}
+	sv->dir = strdup(dirname(a));
+	sv->base = strdup(basename(b));
+	free(a);
+	free(b);
+	return sv->dir != NULL && sv->base != NULL;
+}
+
+static bool
+serve_start(struct serve *sv)
+{
+	const struct serve_config *cfg = sv->cfg;
+	uint16_t session_id;
+	size_t i, ok = 0;
+	int r;
+
+	if (cfg->state_path != NULL &&
+	    rtr_state_read(cfg->state_path, &sv->state))
+		sv->have_state = true;
+	if (sv->have_state) {
+		session_id = sv->state.session_id;
+		log_info("rtr: session id %u, serial %u, from %s", session_id,
+			 sv->state.serial, cfg->state_path);
+	} else if (!rtr_state_new_session(&session_id)) {
+		log_warnx("rtr: no random session id (RAND_bytes failed)");
+		return false;
+	}
+	sv->h = history_new(session_id, 0, cfg->history, &cfg->timers);
+	if (sv->h == NULL ||
+	    (sv->srv = server_new(sv->loop, sv->h, &cfg->server)) == NULL) {
+		log_warn("rtr");
+		return false;
+	}
+	for (i = 0; i < cfg->num_listen; i++)
+		ok += server_listen(sv->srv, cfg->listen[i]);
+	if (ok == 0)
+		return false;
+	uv_signal_init(sv->loop, &sv->sighup);
+	uv_signal_init(sv->loop, &sv->sigterm);
+	uv_signal_init(sv->loop, &sv->sigint);
+	uv_timer_init(sv->loop, &sv->settle);
+	sv->sighup.data = sv->sigterm.data = sv->sigint.data = sv;
+	sv->settle.data = sv;
+	uv_signal_start(&sv->sighup, got_sighup, SIGHUP);
+	uv_signal_start(&sv->sigterm, got_stop, SIGTERM);
+	uv_signal_start(&sv->sigint, got_stop, SIGINT);
+	if (!split_path(sv)) {
+		log_warn("%s", cfg->vrps_path);
+		return false;
+	}
+	uv_fs_event_init(sv->loop, &sv->watch);
+	sv->watch.data = sv;
+	if ((r = uv_fs_event_start(&sv->watch, file_event, sv->dir, 0)) < 0) {
+		/* Still served, and SIGHUP still reloads. */
+		log_warnx("%s: cannot watch for changes (%s); reload with "
+			  "SIGHUP",
+			  sv->dir, uv_strerror(r));
+		uv_close((uv_handle_t *)&sv->watch, handle_closed);
+	} else {
+		sv->watching = true;
+	}
+	serve_load(sv);
+	return true;
+}
+
+static void
+close_any(uv_handle_t *handle, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(handle))
+		uv_close(handle, handle_closed);
+}
+
+int
+serve_vrps(const struct serve_config *cfg)
+{
+	struct serve sv;
+	int status = 0;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.cfg = cfg;
+	log_setprefix("vrpd");
+	/* A router closing mid-write must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	if ((sv.loop = malloc(sizeof(*sv.loop))) == NULL ||
+	    uv_loop_init(sv.loop) != 0) {
+		log_warn("rtr: event loop");
+		free(sv.loop);
+		return 1;
+	}
+	if (!serve_start(&sv)) {
+		status = 1;
+		if (sv.srv != NULL)
+			server_close(sv.srv);
+		uv_walk(sv.loop, close_any, NULL);
+	}
+	uv_run(sv.loop, UV_RUN_DEFAULT);
+	history_free(sv.h);
+	uv_loop_close(sv.loop);
+	free(sv.loop);
+	free(sv.dir);
+	free(sv.base);
+	return status;
+}

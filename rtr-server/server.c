@@ -1,0 +1,563 @@
+/*
+ * The RTR server's sockets. Everything runs on one libuv loop thread.
+ * Each connection writes from the history's shared buffers, one bounded
+ * chunk at a time, so a router that stops reading holds references, not
+ * copies, and the loop never waits for it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rp/log.h"
+
+#include "server.h"
+
+/* Bytes handed to one uv_write: large enough to keep the socket busy. */
+#define WRITE_CHUNK (256 * 1024)
+
+/*
+ * Responses queued for one router. A router sends one query and waits
+ * (RFC 8210 s.8), so a few are plenty; reading pauses at QUEUE_PAUSE and
+ * a router that pipelines past QUEUE_MAX in one read is cut off.
+ */
+#define QUEUE_PAUSE 4
+#define QUEUE_MAX   64
+
+/* How often the limits are checked. */
+#define SWEEP_MS 250
+
+/* 8210bis s.8.2: at most one Serial Notify a minute. */
+#define NOTIFY_INTERVAL_MS (60 * 1000)
+
+/* Routers that vanish without a FIN are found by TCP keepalive. */
+#define KEEPALIVE_S 60
+
+#define MAX_LISTENERS 16
+
+/* Accept errors (EMFILE) are logged at most once a second. */
+#define ACCEPT_LOG_MS 1000
+
+struct outq {
+	struct rtrbuf *buf;
+	size_t off;
+};
+
+struct server;
+
+struct client {
+	uv_tcp_t tcp;
+	struct server *srv;
+	struct client *prev, *next;
+	struct session session;
+	struct outq queue[QUEUE_MAX];
+	size_t qhead, qlen;
+	uv_write_t req;
+	size_t inflight;
+	bool writing, reading, closing, close_when_flushed;
+	uint64_t connected_at, progress_at;
+};
+
+struct listener {
+	uv_tcp_t tcp;
+	struct server *srv;
+	char name[64];
+};
+
+struct server {
+	uv_loop_t *loop;
+	struct history *h;
+	struct server_config cfg;
+	struct listener *listeners[MAX_LISTENERS];
+	size_t num_listeners;
+	struct client *clients;
+	size_t num_clients;
+	uv_timer_t sweep, notify_timer;
+	uint64_t last_notify, last_accept_log;
+	bool notified_once, notify_scheduled, closing;
+	size_t open_handles;
+};
+
+/* One read buffer for all: each read is consumed before the next. */
+static unsigned char read_buf[64 * 1024];
+
+static void client_flush(struct client *c);
+
+/* Frees the server once the last of its handles has closed. */
+static void
+server_release(struct server *srv)
+{
+	if (--srv->open_handles == 0)
+		free(srv);
+}
+
+static void
+timer_closed(uv_handle_t *handle)
+{
+	server_release(handle->data);
+}
+
+static void
+listener_closed(uv_handle_t *handle)
+{
+	struct listener *l = handle->data;
+	struct server *srv = l->srv;
+
+	free(l);
+	server_release(srv);
+}
+
+static void
+client_closed(uv_handle_t *handle)
+{
+	struct client *c = handle->data;
+	struct server *srv = c->srv;
+
+	while (c->qlen > 0) {
+		rtrbuf_unref(c->queue[c->qhead].buf);
+		c->qhead = (c->qhead + 1) % QUEUE_MAX;
+		c->qlen--;
+	}
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->clients = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	srv->num_clients--;
+	log_debug("rtr: %s: closed", c->session.name);
+	session_free(&c->session);
+	free(c);
+	if (srv->closing)
+		server_release(srv);
+}
+
+static void
+client_close(struct client *c)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	uv_close((uv_handle_t *)&c->tcp, client_closed);
+}
+
+/* Queues buf for c (takes the reference); the session's output. */
+static void
+client_send(void *ctx, struct rtrbuf *buf)
+{
+	struct client *c = ctx;
+
+	if (c->closing || buf->len == 0) {
+		rtrbuf_unref(buf);
+		return;
+	}
+	if (c->qlen == QUEUE_MAX) {
+		log_warnx("rtr: %s: more than %d queries unanswered without "
+			  "reading; closing",
+			  c->session.name, QUEUE_MAX);
+		rtrbuf_unref(buf);
+		client_close(c);
+		return;
+	}
+	c->queue[(c->qhead + c->qlen) % QUEUE_MAX] =
+	    (struct outq){.buf = buf, .off = 0};
+	if (c->qlen++ == 0)
+		c->progress_at = uv_now(c->srv->loop);
+}
+
+static void
+client_wrote(uv_write_t *req, int status)
+{
+	struct client *c = req->data;
+	struct outq *q;
+
+	c->writing = false;
+	if (c->closing)
+		return;
+	if (status < 0) {
+		log_debug("rtr: %s: write: %s", c->session.name,
+			  uv_strerror(status));
+		client_close(c);
+		return;
+	}
+	c->progress_at = uv_now(c->srv->loop);
+	q = &c->queue[c->qhead];
+	q->off += c->inflight;
+	if (q->off == q->buf->len) {
+		rtrbuf_unref(q->buf);
+		c->qhead = (c->qhead + 1) % QUEUE_MAX;
+		c->qlen--;
+	}
+	client_flush(c);
+}
+
+static void client_read(uv_stream_t *stream, ssize_t nread,
+			const uv_buf_t *buf);
+static void client_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf);
+
+static void
+client_resume(struct client *c)
+{
+	if (c->reading || c->closing || c->close_when_flushed ||
+	    c->qlen >= QUEUE_PAUSE)
+		return;
+	if (uv_read_start((uv_stream_t *)&c->tcp, client_alloc, client_read) ==
+	    0)
+		c->reading = true;
+}
+
+static void
+client_flush(struct client *c)
+{
+	struct outq *q;
+	uv_buf_t b;
+	size_t n;
+	int r;
+
+	if (c->writing || c->closing)
+		return;
+	if (c->qlen == 0) {
+		if (c->close_when_flushed)
+			client_close(c);
+		else
+			client_resume(c);
+		return;
+	}
+	q = &c->queue[c->qhead];
+	n = q->buf->len - q->off;
+	if (n > WRITE_CHUNK)
+		n = WRITE_CHUNK;
+	b = uv_buf_init((char *)q->buf->data + q->off, (unsigned int)n);
+	c->req.data = c;
+	if ((r = uv_write(&c->req, (uv_stream_t *)&c->tcp, &b, 1,
+			  client_wrote)) < 0) {
+		log_debug("rtr: %s: write: %s", c->session.name,
+			  uv_strerror(r));
+		client_close(c);
+		return;
+	}
+	c->writing = true;
+	c->inflight = n;
+	if (c->qlen < QUEUE_PAUSE)
+		client_resume(c);
+}
+
+static void
+client_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+	(void)handle;
+	(void)suggested;
+	*buf = uv_buf_init((char *)read_buf, sizeof(read_buf));
+}
+
+static void
+client_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+	struct client *c = stream->data;
+	struct session_io io = {client_send, c};
+	enum session_result r;
+
+	if (nread == 0 || c->closing)
+		return;
+	if (nread < 0) {
+		if (nread != UV_EOF)
+			log_debug("rtr: %s: read: %s", c->session.name,
+				  uv_strerror((int)nread));
+		client_close(c);
+		return;
+	}
+	r = session_input(&c->session, c->srv->h, &c->srv->cfg.session,
+			  (const unsigned char *)buf->base, (size_t)nread, &io);
+	if (c->closing)
+		return;
+	if (r == SESSION_CLOSE) {
+		c->close_when_flushed = true;
+		uv_read_stop(stream);
+		c->reading = false;
+	} else if (c->qlen >= QUEUE_PAUSE) {
+		uv_read_stop(stream);
+		c->reading = false;
+	}
+	client_flush(c);
+}
+
+/* "1.2.3.4:56" or "[::1]:56" for a socket address. */
+static void
+addr_name(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)ss;
+
+		uv_ip6_name(a, ip, sizeof(ip));
+		snprintf(out, len, "[%s]:%u", ip, ntohs(a->sin6_port));
+	} else {
+		const struct sockaddr_in *a = (const void *)ss;
+
+		uv_ip4_name(a, ip, sizeof(ip));
+		snprintf(out, len, "%s:%u", ip, ntohs(a->sin_port));
+	}
+}
+
+static void
+server_accepted(uv_stream_t *listener, int status)
+{
+	struct listener *l = listener->data;
+	struct server *srv = l->srv;
+	struct sockaddr_storage ss;
+	struct client *c;
+	char name[64];
+	int len = sizeof(ss);
+	uint64_t now = uv_now(srv->loop);
+
+	if (status < 0) {
+		/* EMFILE and friends: libuv drops the pending connection. */
+		if (now - srv->last_accept_log >= ACCEPT_LOG_MS) {
+			log_warnx("rtr: accept on %s: %s", l->name,
+				  uv_strerror(status));
+			srv->last_accept_log = now;
+		}
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("rtr: accept on %s", l->name);
+		return;
+	}
+	c->srv = srv;
+	c->tcp.data = c;
+	uv_tcp_init(srv->loop, &c->tcp);
+	c->closing = false;
+	c->next = srv->clients;
+	if (srv->clients != NULL)
+		srv->clients->prev = c;
+	srv->clients = c;
+	srv->num_clients++;
+	if ((status = uv_accept(listener, (uv_stream_t *)&c->tcp)) < 0) {
+		session_init(&c->session, "?");
+		if (now - srv->last_accept_log >= ACCEPT_LOG_MS) {
+			log_warnx("rtr: accept on %s: %s", l->name,
+				  uv_strerror(status));
+			srv->last_accept_log = now;
+		}
+		client_close(c);
+		return;
+	}
+	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0)
+		addr_name(&ss, name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "?");
+	session_init(&c->session, name);
+	if (srv->num_clients > srv->cfg.max_clients) {
+		log_warnx("rtr: %s: %zu routers connected, the limit; closing",
+			  name, srv->cfg.max_clients);
+		client_close(c);
+		return;
+	}
+	log_debug("rtr: %s: connected on %s", name, l->name);
+	c->connected_at = c->progress_at = now;
+	uv_tcp_nodelay(&c->tcp, 1);
+	uv_tcp_keepalive(&c->tcp, 1, KEEPALIVE_S);
+	client_resume(c);
+}
+
+/* Applies the two timeouts to every connection. */
+static void
+server_sweep(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+	uint64_t now = uv_now(srv->loop);
+	struct client *c, *next;
+
+	for (c = srv->clients; c != NULL; c = next) {
+		next = c->next;
+		if (c->closing)
+			continue;
+		if (c->qlen > 0 &&
+		    now - c->progress_at >= srv->cfg.write_timeout_ms) {
+			log_warnx("rtr: %s: not reading for %llu s; closing",
+				  c->session.name,
+				  (unsigned long long)(now - c->progress_at) /
+				      1000);
+			client_close(c);
+		} else if (!c->session.answered && c->qlen == 0 &&
+			   now - c->connected_at >= srv->cfg.hello_timeout_ms) {
+			log_warnx("rtr: %s: no query within %llu s; closing",
+				  c->session.name,
+				  (unsigned long long)
+					  srv->cfg.hello_timeout_ms /
+				      1000);
+			client_close(c);
+		}
+	}
+}
+
+struct server *
+server_new(uv_loop_t *loop, struct history *h, const struct server_config *cfg)
+{
+	struct server *srv;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return NULL;
+	srv->loop = loop;
+	srv->h = h;
+	srv->cfg = *cfg;
+	uv_timer_init(loop, &srv->sweep);
+	uv_timer_init(loop, &srv->notify_timer);
+	srv->sweep.data = srv->notify_timer.data = srv;
+	uv_timer_start(&srv->sweep, server_sweep, SWEEP_MS, SWEEP_MS);
+	/* Keep the loop from waiting on the sweep alone. */
+	uv_unref((uv_handle_t *)&srv->sweep);
+	return srv;
+}
+
+/* Parses "1.2.3.4:PORT" or "[v6]:PORT"; false on anything else. */
+static bool
+parse_addr(const char *s, struct sockaddr_storage *ss)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	unsigned long port;
+	size_t hlen;
+
+	if (colon == NULL || colon == s || colon[1] == '\0')
+		return false;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || port > 65535 || colon[1] == '-' ||
+	    colon[1] == '+')
+		return false;
+	hlen = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (hlen < 3 || s[hlen - 1] != ']' || hlen - 2 >= sizeof(host))
+			return false;
+		memcpy(host, s + 1, hlen - 2);
+		host[hlen - 2] = '\0';
+		return uv_ip6_addr(host, (int)port,
+				   (struct sockaddr_in6 *)ss) == 0;
+	}
+	if (hlen >= sizeof(host))
+		return false;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0;
+}
+
+bool
+server_listen(struct server *srv, const char *addrport)
+{
+	struct sockaddr_storage ss = {0}, bound;
+	struct listener *l;
+	int r, len = sizeof(bound);
+
+	if (srv->num_listeners == MAX_LISTENERS) {
+		log_warnx("rtr: %s: at most %d listeners", addrport,
+			  MAX_LISTENERS);
+		return false;
+	}
+	if (!parse_addr(addrport, &ss)) {
+		log_warnx("rtr: %s: not ADDR:PORT (IPv4, or [IPv6]) with a "
+			  "port up to 65535",
+			  addrport);
+		return false;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		log_warn("rtr: %s", addrport);
+		return false;
+	}
+	l->srv = srv;
+	l->tcp.data = l;
+	uv_tcp_init(srv->loop, &l->tcp);
+	srv->listeners[srv->num_listeners++] = l;
+	/* [::] then serves IPv6 only, so 0.0.0.0 can have the same port. */
+	r = uv_tcp_bind(&l->tcp, (const struct sockaddr *)&ss,
+			ss.ss_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
+	if (r == 0)
+		r = uv_listen((uv_stream_t *)&l->tcp, SOMAXCONN,
+			      server_accepted);
+	if (r < 0) {
+		log_warnx("rtr: listen on %s: %s", addrport, uv_strerror(r));
+		return false;
+	}
+	if (uv_tcp_getsockname(&l->tcp, (struct sockaddr *)&bound, &len) == 0)
+		addr_name(&bound, l->name, sizeof(l->name));
+	else
+		snprintf(l->name, sizeof(l->name), "%s", addrport);
+	log_info("rtr: listening on %s", l->name);
+	return true;
+}
+
+static void
+server_notify_now(struct server *srv)
+{
+	struct client *c;
+
+	srv->last_notify = uv_now(srv->loop);
+	srv->notified_once = true;
+	for (c = srv->clients; c != NULL; c = c->next) {
+		struct session_io io = {client_send, c};
+
+		if (c->closing || c->close_when_flushed)
+			continue;
+		if (!session_notify(&c->session, srv->h, &io))
+			log_warn("rtr: %s: serial notify", c->session.name);
+		client_flush(c);
+	}
+}
+
+static void
+server_notify_later(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+
+	srv->notify_scheduled = false;
+	server_notify_now(srv);
+}
+
+void
+server_notify(struct server *srv)
+{
+	uint64_t now = uv_now(srv->loop), due;
+
+	if (srv->closing || srv->notify_scheduled)
+		return;
+	due = srv->last_notify + NOTIFY_INTERVAL_MS;
+	if (!srv->notified_once || now >= due) {
+		server_notify_now(srv);
+		return;
+	}
+	log_info("rtr: next Serial Notify in %llu s (one a minute at most)",
+		 (unsigned long long)(due - now + 999) / 1000);
+	srv->notify_scheduled = true;
+	uv_timer_start(&srv->notify_timer, server_notify_later, due - now, 0);
+}
+
+size_t
+server_clients(const struct server *srv)
+{
+	return srv->num_clients;
+}
+
+void
+server_close(struct server *srv)
+{
+	struct client *c, *next;
+	size_t i;
+
+	srv->closing = true;
+	srv->open_handles = 2 + srv->num_listeners + srv->num_clients;
+	for (c = srv->clients; c != NULL; c = next) {
+		next = c->next;
+		if (c->closing)
+			continue; /* its close callback is on its way */
+		client_close(c);
+	}
+	for (i = 0; i < srv->num_listeners; i++)
+		uv_close((uv_handle_t *)&srv->listeners[i]->tcp,
+			 listener_closed);
+	uv_close((uv_handle_t *)&srv->sweep, timer_closed);
+	uv_close((uv_handle_t *)&srv->notify_timer, timer_closed);
+}
