@@ -261,6 +261,29 @@ pdu_aspa_provider(const struct rtr_pdu *pdu, size_t i)
 }
 
 /*
+ * 8210bis s.5.12: a withdrawal has no providers; an announcement has at
+ * least one, ascending and unique, and AS 0 only as the sole one.
+ */
+static bool
+aspa_providers_ok(const struct rtr_pdu *pdu)
+{
+	size_t i, n = pdu->u.aspa.count;
+
+	if (pdu->u.aspa.flags != RTR_FLAG_ANNOUNCE)
+		return n == 0;
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (n > 1 && pdu_aspa_provider(pdu, i) == 0)
+			return false;
+		if (i > 0 && pdu_aspa_provider(pdu, i - 1) >=
+				 pdu_aspa_provider(pdu, i))
+			return false;
+	}
+	return true;
+}
+
+/*
  * The least length a PDU of this type and version may have, and whether
  * that is also its only length; 0 for a type the version does not have.
  */
@@ -368,10 +391,12 @@ decode_body(const unsigned char *buf, size_t len, struct rtr_pdu *out)
 		/* 8210bis s.5.12: the providers fill whole 32-bit words. */
 		if ((len - LEN_ASPA_MIN) % ASN_LEN != 0)
 			return bad(out, RTR_ERR_CORRUPT_DATA);
-		out->u.aspa.flags = buf[2];
+		out->u.aspa.flags = buf[2] & RTR_FLAG_ANNOUNCE;
 		out->u.aspa.customer = get32(buf + 8);
 		out->u.aspa.providers = buf + LEN_ASPA_MIN;
 		out->u.aspa.count = (len - LEN_ASPA_MIN) / ASN_LEN;
+		if (!aspa_providers_ok(out))
+			return bad(out, RTR_ERR_ASPA_PROVIDER_LIST);
 		return PDU_OK;
 	default: /* Reset Query, Cache Reset: the header is all */
 		return PDU_OK;

@@ -529,6 +529,36 @@ START_TEST(test_pdu_aspa_partial_provider_rejected)
 }
 END_TEST
 
+/* 8210bis s.5.12: the provider list rules, each an Error 9. */
+START_TEST(test_pdu_aspa_provider_list_rules)
+{
+	/* announcement without providers */
+	const unsigned char empty[] = {2, 11, 1, 0, 0, 0, 0, 12, 0, 0, 0, 1};
+	/* withdrawal with a provider */
+	const unsigned char wd[] = {2, 11, 0, 0, 0, 0, 0, 16,
+				    0, 0, 0, 1, 0, 0, 0, 2};
+	/* providers descending, duplicated, and AS 0 among others */
+	const unsigned char down[] = {2, 11, 1, 0, 0, 0, 0, 20, 0, 0,
+				      0, 1, 0, 0, 0, 3, 0, 0, 0, 2};
+	const unsigned char dup[] = {2, 11, 1, 0, 0, 0, 0, 20, 0, 0,
+				     0, 1, 0, 0, 0, 3, 0, 0, 0, 3};
+	const unsigned char zero[] = {2, 11, 1, 0, 0, 0, 0, 20, 0, 0,
+				      0, 1, 0, 0, 0, 0, 0, 0, 0, 3};
+	/* AS 0 alone is allowed */
+	const unsigned char only0[] = {2, 11, 1, 0, 0, 0, 0, 16,
+				       0, 0, 0, 1, 0, 0, 0, 0};
+	struct rtr_pdu p;
+	size_t used;
+
+	check_bad(empty, sizeof(empty), RTR_ERR_ASPA_PROVIDER_LIST);
+	check_bad(wd, sizeof(wd), RTR_ERR_ASPA_PROVIDER_LIST);
+	check_bad(down, sizeof(down), RTR_ERR_ASPA_PROVIDER_LIST);
+	check_bad(dup, sizeof(dup), RTR_ERR_ASPA_PROVIDER_LIST);
+	check_bad(zero, sizeof(zero), RTR_ERR_ASPA_PROVIDER_LIST);
+	ck_assert_int_eq(pdu_decode(only0, sizeof(only0), &p, &used), PDU_OK);
+}
+END_TEST
+
 START_TEST(test_pdu_encode_refuses_small_buffer)
 {
 	unsigned char buf[BUF_LEN];
@@ -669,6 +699,7 @@ pdu_suite(void)
 		       test_pdu_error_report_inner_lengths_mismatch_rejected);
 	tcase_add_loop_test(tc, test_pdu_aspa_refused_before_v2, 0, 2);
 	tcase_add_test(tc, test_pdu_aspa_partial_provider_rejected);
+	tcase_add_test(tc, test_pdu_aspa_provider_list_rules);
 	tcase_add_test(tc, test_pdu_encode_refuses_small_buffer);
 	tcase_add_test(tc, test_pdu_encode_refuses_version_3);
 	tcase_add_test(tc, test_pdu_truncated_needs_more);
