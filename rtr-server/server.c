@@ -490,22 +490,32 @@ server_listen(struct server *srv, const char *addrport)
 	return true;
 }
 
-static void
+/* Notifies every router with a session; how many were told. */
+static size_t
 server_notify_now(struct server *srv)
 {
 	struct client *c;
+	size_t told = 0;
 
-	srv->last_notify = uv_now(srv->loop);
-	srv->notified_once = true;
 	for (c = srv->clients; c != NULL; c = c->next) {
 		struct session_io io = {client_send, c};
+		size_t before = c->qlen;
 
 		if (c->closing || c->close_when_flushed)
 			continue;
 		if (!session_notify(&c->session, srv->h, &io))
 			log_warn("rtr: %s: serial notify", c->session.name);
+		told += c->qlen > before;
 		client_flush(c);
 	}
+	/* The once-a-minute limit is about what routers receive. */
+	if (told > 0) {
+		srv->last_notify = uv_now(srv->loop);
+		srv->notified_once = true;
+	}
+	log_debug("rtr: serial %u: Serial Notify to %zu routers",
+		  history_serial(srv->h), told);
+	return told;
 }
 
 static void
@@ -514,7 +524,7 @@ server_notify_later(uv_timer_t *t)
 	struct server *srv = t->data;
 
 	srv->notify_scheduled = false;
-	server_notify_now(srv);
+	(void)server_notify_now(srv);
 }
 
 void
@@ -526,7 +536,7 @@ server_notify(struct server *srv)
 		return;
 	due = srv->last_notify + NOTIFY_INTERVAL_MS;
 	if (!srv->notified_once || now >= due) {
-		server_notify_now(srv);
+		(void)server_notify_now(srv);
 		return;
 	}
 	log_info("rtr: next Serial Notify in %llu s (one a minute at most)",
