@@ -276,8 +276,8 @@ aspa_providers_ok(const struct rtr_pdu *pdu)
 	for (i = 0; i < n; i++) {
 		if (n > 1 && pdu_aspa_provider(pdu, i) == 0)
 			return false;
-		if (i > 0 && pdu_aspa_provider(pdu, i - 1) >=
-				 pdu_aspa_provider(pdu, i))
+		if (i > 0 &&
+		    pdu_aspa_provider(pdu, i - 1) >= pdu_aspa_provider(pdu, i))
 			return false;
 	}
 	return true;

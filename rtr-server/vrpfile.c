@@ -91,7 +91,7 @@ struct vrpfile_in {
 	size_t errlen;
 };
 
-/* Writes what is wrong into in->why; returns false for the caller to. */
+/* Writes what is wrong into in->why; false, for the caller to return. */
 static bool vrpfile_why(struct vrpfile_in *in, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -566,7 +566,7 @@ static const struct {
     {"ta", KIND_ROA, F_TA},
     {"customer_asid", KIND_ASPA, F_CUSTOMER},
     {"providers", KIND_ASPA, F_PROVIDERS},
-    /* Older StayRTR and rpki-client files. */
+    /* StayRTR reads this older name too. */
     {"provider_set", KIND_ASPA, F_PROVIDERS},
     {"ta", KIND_ASPA, F_TA},
     {"asn", KIND_KEY, F_ASN},
@@ -593,7 +593,6 @@ enum json_type {
 static const char *const json_type_names[] = {
     [TYPE_NUMBER] = "a number",
     [TYPE_STRING] = "a string",
-    [TYPE_OBJECT] = "an object",
     [TYPE_ARRAY] = "an array",
 };
 

@@ -15,8 +15,9 @@
  * Reads the file at path into a finished set (vrpset_finish called). The
  * format is told by the first non-blank byte: '{' is JSON, anything else
  * CSV. NULL on failure, with a message in err (when errlen > 0) starting
- * with path, then the line (and for JSON the byte offset), then what is
- * wrong. A file with any bad entry gives no set at all.
+ * with path, then the line (and for JSON the file offset the parser had
+ * reached, from 0), then what is wrong. A file with any bad entry gives no
+ * set at all.
  */
 struct vrpset *vrpfile_load(const char *path, char *err, size_t errlen);
 

@@ -381,8 +381,7 @@ START_TEST(test_no_data_before_first_payload)
 	struct rtrbuf *buf = NULL;
 
 	ck_assert_int_eq(history_reset(h, 1, &buf), HISTORY_NO_DATA);
-	ck_assert_int_eq(history_serial_query(h, 1, 0, &buf),
-			 HISTORY_NO_DATA);
+	ck_assert_int_eq(history_serial_query(h, 1, 0, &buf), HISTORY_NO_DATA);
 	ck_assert_ptr_null(history_notify(h, 1));
 	history_free(h);
 }
@@ -410,7 +409,8 @@ history_suite(void)
 	tcase_add_test(tc,
 		       test_payload_one_item_per_vrp_and_one_aspa_per_customer);
 	tcase_add_test(tc, test_reset_v2_order_and_content);
-	tcase_add_test(tc, test_reset_v0_has_prefixes_only_and_short_end_of_data);
+	tcase_add_test(tc,
+		       test_reset_v0_has_prefixes_only_and_short_end_of_data);
 	tcase_add_test(tc, test_reset_v1_has_keys_but_no_aspa);
 	tcase_add_test(tc, test_reset_response_is_shared_between_clients);
 	tcase_add_test(tc, test_same_payload_keeps_serial);

@@ -47,27 +47,6 @@ static const unsigned char router_spki[] = {
 	"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEHE/A5pR6dJeF87wwGCvfRQePpSYt7ngC" \
 	"FaMYaqDm2eCFsRAscOl9YTJMXHdMnQ0nMXBrYU+wYqr7BKPDynkngA=="
 
-static struct vrp
-vrp(const char *addr, unsigned int len, unsigned int maxlen, uint32_t asn,
-    uint8_t ta)
-{
-	struct vrp v;
-
-	memset(&v, 0, sizeof(v));
-	if (strchr(addr, ':') != NULL) {
-		ck_assert_int_eq(inet_pton(AF_INET6, addr, v.addr), 1);
-		v.afi = 6;
-	} else {
-		ck_assert_int_eq(inet_pton(AF_INET, addr, v.addr), 1);
-		v.afi = 4;
-	}
-	v.prefixlen = (uint8_t)len;
-	v.maxlen = (uint8_t)maxlen;
-	v.asn = asn;
-	v.ta = ta;
-	return v;
-}
-
 static void
 add(struct vrpset *set, struct vrp v)
 {
@@ -85,13 +64,13 @@ sample_set(void)
 	ck_assert_ptr_nonnull(set);
 	ck_assert_int_eq(vrpset_add_ta(set, "ta1"), 0);
 	ck_assert_int_eq(vrpset_add_ta(set, "ta2"), 1);
-	add(set, vrp("2001:db8:0:0:1::", 80, 80, 64498, 1));
-	add(set, vrp("198.51.100.0", 24, 26, 64497, 0));
-	add(set, vrp("2001:db8::", 32, 48, 64496, 0));
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 1));
-	add(set, vrp("198.51.100.0", 24, 24, 0, 1));
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 0));
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(set, testdata_vrp("2001:db8:0:0:1::", 80, 80, 64498, 1));
+	add(set, testdata_vrp("198.51.100.0", 24, 26, 64497, 0));
+	add(set, testdata_vrp("2001:db8::", 32, 48, 64496, 0));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 1));
+	add(set, testdata_vrp("198.51.100.0", 24, 24, 0, 1));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
 	ck_assert(vrpset_add_vap(set, 0, 64510, p3, 1));
 	ck_assert(vrpset_add_vap(set, 1, 64496, p2, 2));
 	ck_assert(vrpset_add_vap(set, 0, 64496, p1, 2));
@@ -309,7 +288,7 @@ START_TEST(test_output_json_escapes_ta_name)
 
 	ck_assert_ptr_nonnull(set);
 	ck_assert_int_eq(vrpset_add_ta(set, "q\"b\\s\x01\xc3"), 0);
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
 	ck_assert(vrpset_finish(set));
 	json = written(set, OUTPUT_JSON);
 	ck_assert_ptr_nonnull(
@@ -501,7 +480,7 @@ read_rows(char *text, size_t *nrows, char ***tas, size_t *ntas)
 		ck_assert_int_eq(sscanf(line, "AS%u,%63[^/]/%u,%u,%63s", &asn,
 					addr, &len, &maxlen, r->ta),
 				 5);
-		r->vrp = vrp(addr, len, maxlen, asn, 0);
+		r->vrp = testdata_vrp(addr, len, maxlen, asn, 0);
 		for (i = 0; i < *ntas; i++) {
 			if (strcmp((*tas)[i], r->ta) == 0)
 				break;

@@ -536,17 +536,17 @@ START_TEST(test_pdu_aspa_provider_list_rules)
 	const unsigned char empty[] = {2, 11, 1, 0, 0, 0, 0, 12, 0, 0, 0, 1};
 	/* withdrawal with a provider */
 	const unsigned char wd[] = {2, 11, 0, 0, 0, 0, 0, 16,
-				    0, 0, 0, 1, 0, 0, 0, 2};
+				    0, 0,  0, 1, 0, 0, 0, 2};
 	/* providers descending, duplicated, and AS 0 among others */
 	const unsigned char down[] = {2, 11, 1, 0, 0, 0, 0, 20, 0, 0,
-				      0, 1, 0, 0, 0, 3, 0, 0, 0, 2};
+				      0, 1,  0, 0, 0, 3, 0, 0,	0, 2};
 	const unsigned char dup[] = {2, 11, 1, 0, 0, 0, 0, 20, 0, 0,
-				     0, 1, 0, 0, 0, 3, 0, 0, 0, 3};
+				     0, 1,  0, 0, 0, 3, 0, 0,  0, 3};
 	const unsigned char zero[] = {2, 11, 1, 0, 0, 0, 0, 20, 0, 0,
-				      0, 1, 0, 0, 0, 0, 0, 0, 0, 3};
+				      0, 1,  0, 0, 0, 0, 0, 0,	0, 3};
 	/* AS 0 alone is allowed */
 	const unsigned char only0[] = {2, 11, 1, 0, 0, 0, 0, 16,
-				       0, 0, 0, 1, 0, 0, 0, 0};
+				       0, 0,  0, 1, 0, 0, 0, 0};
 	struct rtr_pdu p;
 	size_t used;
 

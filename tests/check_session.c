@@ -53,8 +53,7 @@ first(const struct sink *k, size_t i)
 	size_t used;
 
 	ck_assert_uint_lt(i, k->n);
-	ck_assert_int_eq(pdu_decode(k->buf[i]->data, k->buf[i]->len, &p,
-				    &used),
+	ck_assert_int_eq(pdu_decode(k->buf[i]->data, k->buf[i]->len, &p, &used),
 			 PDU_OK);
 	return p;
 }
@@ -117,8 +116,7 @@ serial_query(unsigned char *b, uint8_t version, uint16_t sid, uint32_t s)
 }
 
 static void
-assert_error(const struct fixture *f, size_t i, uint8_t version,
-	     uint16_t code)
+assert_error(const struct fixture *f, size_t i, uint8_t version, uint16_t code)
 {
 	struct rtr_pdu p = first(&f->out, i);
 
@@ -207,7 +205,7 @@ END_TEST
 START_TEST(test_huge_length_rejected_without_buffering)
 {
 	struct fixture f;
-	unsigned char q[8] = {1, RTR_PDU_RESET_QUERY, 0, 0, 0xff, 0xff, 0xff,
+	unsigned char q[8] = {1,   RTR_PDU_RESET_QUERY, 0, 0, 0xff, 0xff, 0xff,
 			      0xff};
 
 	setup(&f, true);
@@ -266,8 +264,8 @@ START_TEST(test_router_error_report_never_answered)
 	n = pdu_encode_error_report(e, sizeof(e), 1, RTR_ERR_NO_DATA_AVAILABLE,
 				    NULL, 0, "x", 1);
 	ck_assert_int_eq(feed(&f, e, n), SESSION_CONTINUE);
-	n = pdu_encode_error_report(e, sizeof(e), 1, RTR_ERR_CORRUPT_DATA,
-				    NULL, 0, "bad\n\x01", 5);
+	n = pdu_encode_error_report(e, sizeof(e), 1, RTR_ERR_CORRUPT_DATA, NULL,
+				    0, "bad\n\x01", 5);
 	ck_assert_int_eq(feed(&f, e, n), SESSION_CLOSE);
 	ck_assert_uint_eq(f.out.n, 0);
 	teardown(&f);
@@ -278,8 +276,9 @@ START_TEST(test_malformed_error_report_closes_silently)
 {
 	struct fixture f;
 	/* text length field says 100, PDU ends after 16 bytes */
-	unsigned char e[16] = {1, RTR_PDU_ERROR_REPORT, 0, 0, 0, 0, 0, 16,
-			       0, 0, 0, 0, 0, 0, 0, 100};
+	unsigned char e[16] =
+	    {1,	 RTR_PDU_ERROR_REPORT, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0,
+	     100};
 
 	setup(&f, true);
 	ck_assert_int_eq(feed(&f, e, sizeof(e)), SESSION_CLOSE);
@@ -294,8 +293,8 @@ START_TEST(test_cache_pdu_from_router_is_invalid_request)
 	unsigned char b[20], addr[4] = {10};
 
 	setup(&f, true);
-	ck_assert_uint_eq(pdu_encode_ipv4_prefix(b, sizeof(b), 1, 1, 8, 8,
-						 addr, 1),
+	ck_assert_uint_eq(pdu_encode_ipv4_prefix(b, sizeof(b), 1, 1, 8, 8, addr,
+						 1),
 			  20);
 	ck_assert_int_eq(feed(&f, b, 20), SESSION_CLOSE);
 	assert_error(&f, 0, 1, RTR_ERR_INVALID_REQUEST);
@@ -414,8 +413,8 @@ session_suite(void)
 	tcase_add_test(tc, test_cache_pdu_from_router_is_invalid_request);
 	tcase_add_test(tc, test_unknown_type_is_unsupported_pdu);
 	tcase_add_test(tc, test_no_data_is_error_2_and_session_goes_on);
-	tcase_add_test(tc,
-		       test_other_session_id_on_new_connection_gets_cache_reset);
+	tcase_add_test(
+	    tc, test_other_session_id_on_new_connection_gets_cache_reset);
 	tcase_add_test(tc,
 		       test_other_session_id_within_session_is_corrupt_data);
 	tcase_add_test(tc, test_undefined_serial_gets_cache_reset);

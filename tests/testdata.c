@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <check.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -158,4 +159,22 @@ testlog_assert_one_line(const char *log, const char *uri, const char *why)
 		      log, uri);
 	ck_assert_msg(len > 0 && strchr(log, '\n') == log + len - 1,
 		      "want one log line, got \"%s\"", log);
+}
+
+struct vrp
+testdata_vrp(const char *addr, unsigned int len, unsigned int maxlen,
+	     uint32_t asn, uint8_t ta)
+{
+	struct vrp v;
+
+	memset(&v, 0, sizeof(v));
+	v.afi = strchr(addr, ':') != NULL ? 6 : 4;
+	ck_assert_int_eq(inet_pton(v.afi == 6 ? AF_INET6 : AF_INET, addr,
+				   v.addr),
+			 1);
+	v.prefixlen = (uint8_t)len;
+	v.maxlen = (uint8_t)maxlen;
+	v.asn = asn;
+	v.ta = ta;
+	return v;
 }

@@ -6,7 +6,10 @@
 #define VRPD_TESTDATA_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "rp/vrpset.h"
 
 /*
  * The first path, in sorted order, under $FIXTURES/<fixture_case>/rsync of a
@@ -25,6 +28,10 @@ unsigned char *testdata_read(const char *path, size_t *len);
 
 /* $FIXTURES/<fixture_case>/<rel>, for files outside rsync/. Caller frees. */
 char *testdata_path(const char *fixture_case, const char *rel);
+
+/* A VRP for addr/len (IPv4 or IPv6 text) with maxlen, asn and ta. */
+struct vrp testdata_vrp(const char *addr, unsigned int len, unsigned int maxlen,
+			uint32_t asn, uint8_t ta);
 
 /* The log lines written between testlog_start() and testlog_stop(). */
 struct testlog {
