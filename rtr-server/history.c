@@ -136,9 +136,9 @@ history_has_data(const struct history *h)
 }
 
 uint16_t
-history_session_id(const struct history *h)
+history_session_id(const struct history *h, uint8_t version)
 {
-	return h->session_id;
+	return (uint16_t)(h->session_id + version);
 }
 
 uint32_t
@@ -278,7 +278,9 @@ encoder_begin(struct encoder *e, const struct history *h, uint8_t version,
 	    NULL)
 		return false;
 	p = room(e, &size);
-	put(e, pdu_encode_cache_response(p, size, version, h->session_id));
+	put(e,
+	    pdu_encode_cache_response(p, size, version,
+				      history_session_id(h, version)));
 	return e->ok;
 }
 
@@ -291,9 +293,10 @@ encoder_end(struct encoder *e, const struct history *h)
 
 	p = room(e, &size);
 	put(e,
-	    pdu_encode_end_of_data(p, size, e->version, h->session_id,
-				   h->serial, h->timers.refresh,
-				   h->timers.retry, h->timers.expire));
+	    pdu_encode_end_of_data(p, size, e->version,
+				   history_session_id(h, e->version), h->serial,
+				   h->timers.refresh, h->timers.retry,
+				   h->timers.expire));
 	if (!e->ok) {
 		/* Sizing and encoding disagree: a bug, not bad input. */
 		rtrbuf_unref(e->buf);
@@ -471,8 +474,10 @@ history_notify(struct history *h, uint8_t version)
 	if (h->notify[version] == NULL) {
 		if ((b = rtrbuf_new(LEN_PDU_HEAD + 4)) == NULL)
 			return NULL;
-		b->len = pdu_encode_serial_notify(b->data, b->cap, version,
-						  h->session_id, h->serial);
+		b->len =
+		    pdu_encode_serial_notify(b->data, b->cap, version,
+					     history_session_id(h, version),
+					     h->serial);
 		b->pdus = 1;
 		h->notify[version] = b;
 	}

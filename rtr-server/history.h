@@ -41,8 +41,14 @@ void history_set_first_serial(struct history *h, uint32_t serial);
 /* Whether any payload has been published. */
 bool history_has_data(const struct history *h);
 
-/* The session id, and the current serial (meaningful with data). */
-uint16_t history_session_id(const struct history *h);
+/*
+ * The session id of version's sessions: the id given to history_new plus
+ * the version, since 8210bis s.5.1 says one id SHOULD NOT serve two
+ * versions. Version 0's is the one given.
+ */
+uint16_t history_session_id(const struct history *h, uint8_t version);
+
+/* The current serial (meaningful once there is data). */
 uint32_t history_serial(const struct history *h);
 
 /* The current payload, or NULL before the first. */

@@ -85,7 +85,7 @@ save_state(struct serve *sv)
 
 	if (sv->cfg->state_path == NULL)
 		return;
-	sv->state.session_id = history_session_id(sv->h);
+	sv->state.session_id = history_session_id(sv->h, 0);
 	sv->state.serial = history_serial(sv->h);
 	memcpy(sv->state.digest, p->digest, sizeof(sv->state.digest));
 	sv->have_state = true;

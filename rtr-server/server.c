@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 #include "rp/log.h"
 
@@ -58,6 +62,7 @@ struct client {
 	size_t inflight;
 	bool writing, reading, closing, close_when_flushed;
 	uint64_t connected_at, progress_at;
+	int sent_queue; /* bytes in the kernel's send queue at the last sweep */
 };
 
 struct listener {
@@ -363,6 +368,33 @@ server_accepted(uv_stream_t *listener, int status)
 	client_resume(c);
 }
 
+/*
+ * Whether the router took bytes from the kernel's send queue since the
+ * last sweep. A uv_write completes only when a whole chunk is in that
+ * queue, which the kernel grows to megabytes: a router reading slowly but
+ * steadily may take longer than the timeout to drain one.
+ */
+static bool
+client_drained(struct client *c)
+{
+#ifdef SIOCOUTQ
+	uv_os_fd_t fd;
+	int queued;
+
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0 ||
+	    ioctl(fd, SIOCOUTQ, &queued) != 0)
+		return false;
+	if (queued < c->sent_queue) {
+		c->sent_queue = queued;
+		return true;
+	}
+	c->sent_queue = queued;
+#else
+	(void)c;
+#endif
+	return false;
+}
+
 /* Applies the two timeouts to every connection. */
 static void
 server_sweep(uv_timer_t *t)
@@ -375,6 +407,8 @@ server_sweep(uv_timer_t *t)
 		next = c->next;
 		if (c->closing)
 			continue;
+		if (c->qlen > 0 && client_drained(c))
+			c->progress_at = now;
 		if (c->qlen > 0 &&
 		    now - c->progress_at >= srv->cfg.write_timeout_ms) {
 			log_warnx("rtr: %s: not reading for %llu s; closing",

@@ -179,17 +179,17 @@ serial_query(struct session *s, struct history *h, const struct session_io *io,
 	 * that already has our id it is corruption (s.5.1): Error 0.
 	 */
 	if (history_has_data(h) &&
-	    q->u.serial.session_id != history_session_id(h)) {
+	    q->u.serial.session_id != history_session_id(h, q->version)) {
 		if (!s->answered) {
 			log_debug("rtr: %s: %s: session id %u is not ours (%u)",
 				  s->name, what, q->u.serial.session_id,
-				  history_session_id(h));
+				  history_session_id(h, q->version));
 			return send_cache_reset(s, io);
 		}
 		return report(s, io, (uint8_t)s->version, RTR_ERR_CORRUPT_DATA,
 			      pdu, q->length, "%s: session id %u, ours is %u",
 			      what, q->u.serial.session_id,
-			      history_session_id(h));
+			      history_session_id(h, q->version));
 	}
 	a = history_serial_query(h, (uint8_t)s->version, q->u.serial.serial,
 				 &buf);

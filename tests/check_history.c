@@ -167,7 +167,8 @@ START_TEST(test_reset_v2_order_and_content)
 	ck_assert_uint_eq(r.n, 1 + 5 + 2 + 2 + 1);
 	ck_assert_uint_eq(buf->pdus, 9);
 	ck_assert_uint_eq(r.pdu[0].type, RTR_PDU_CACHE_RESPONSE);
-	ck_assert_uint_eq(r.pdu[0].u.cache_response.session_id, 0x1234);
+	/* 8210bis s.5.1: not version 0's id */
+	ck_assert_uint_eq(r.pdu[0].u.cache_response.session_id, 0x1234 + 2);
 	/* s.11.2: IPv4 announcements by address descending, then IPv6 */
 	ck_assert_uint_eq(r.pdu[1].u.prefix.addr[0], 192);
 	ck_assert_uint_eq(r.pdu[2].u.prefix.addr[1], 1);

@@ -16,6 +16,8 @@
 
 #define MAX_OUT 8
 #define SID	0x4242
+/* 8210bis s.5.1: each version has its own session id. */
+#define SIDV(v) ((uint16_t)(SID + (v)))
 
 static const struct rtr_timers TIMERS = {3600, 600, 7200};
 static const struct session_config CFG = {2, 1024};
@@ -226,7 +228,7 @@ START_TEST(test_pdu_split_byte_by_byte)
 	size_t i;
 
 	setup(&f, true);
-	serial_query(q, 2, SID, 7);
+	serial_query(q, 2, SIDV(2), 7);
 	for (i = 0; i < 11; i++) {
 		ck_assert_int_eq(feed(&f, q + i, 1), SESSION_CONTINUE);
 		ck_assert_uint_eq(f.out.n, 0);
@@ -247,7 +249,7 @@ START_TEST(test_two_queries_in_one_read)
 
 	setup(&f, true);
 	reset_query(q, 1);
-	serial_query(q + 8, 1, SID, 7);
+	serial_query(q + 8, 1, SIDV(1), 7);
 	ck_assert_int_eq(feed(&f, q, 20), SESSION_CONTINUE);
 	ck_assert_uint_eq(f.out.n, 2);
 	teardown(&f);
@@ -323,7 +325,7 @@ START_TEST(test_no_data_is_error_2_and_session_goes_on)
 	reset_query(q, 1);
 	ck_assert_int_eq(feed(&f, q, 8), SESSION_CONTINUE);
 	assert_error(&f, 0, 1, RTR_ERR_NO_DATA_AVAILABLE);
-	serial_query(q, 1, SID, 0);
+	serial_query(q, 1, SIDV(1), 0);
 	ck_assert_int_eq(feed(&f, q, 12), SESSION_CONTINUE);
 	assert_error(&f, 1, 1, RTR_ERR_NO_DATA_AVAILABLE);
 	teardown(&f);
@@ -336,7 +338,7 @@ START_TEST(test_other_session_id_on_new_connection_gets_cache_reset)
 	unsigned char q[12];
 
 	setup(&f, true);
-	serial_query(q, 1, SID + 1, 7);
+	serial_query(q, 1, SIDV(1) + 1, 7);
 	ck_assert_int_eq(feed(&f, q, 12), SESSION_CONTINUE);
 	ck_assert_uint_eq(first(&f.out, 0).type, RTR_PDU_CACHE_RESET);
 	teardown(&f);
@@ -349,9 +351,9 @@ START_TEST(test_other_session_id_within_session_is_corrupt_data)
 	unsigned char q[12];
 
 	setup(&f, true);
-	serial_query(q, 1, SID, 7);
+	serial_query(q, 1, SIDV(1), 7);
 	feed(&f, q, 12);
-	serial_query(q, 1, SID + 1, 7);
+	serial_query(q, 1, SIDV(1) + 1, 7);
 	ck_assert_int_eq(feed(&f, q, 12), SESSION_CLOSE);
 	assert_error(&f, 1, 1, RTR_ERR_CORRUPT_DATA);
 	teardown(&f);
@@ -364,7 +366,7 @@ START_TEST(test_undefined_serial_gets_cache_reset)
 	unsigned char q[12];
 
 	setup(&f, true);
-	serial_query(q, 1, SID, 7 ^ 0x80000000u);
+	serial_query(q, 1, SIDV(1), 7 ^ 0x80000000u);
 	ck_assert_int_eq(feed(&f, q, 12), SESSION_CONTINUE);
 	ck_assert_uint_eq(first(&f.out, 0).type, RTR_PDU_CACHE_RESET);
 	ck_assert_uint_eq(f.out.buf[0]->len, 8);
