@@ -7,10 +7,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <linux/sockios.h>
 #endif
@@ -65,8 +69,14 @@ struct client {
 	int sent_queue; /* bytes in the kernel's send queue at the last sweep */
 };
 
+/*
+ * A listening socket we accept on ourselves: libuv's own accept path
+ * drops connections silently when descriptors run out, and an operator
+ * must hear of that.
+ */
 struct listener {
-	uv_tcp_t tcp;
+	uv_poll_t poll;
+	int fd;
 	struct server *srv;
 	char name[64];
 };
@@ -81,6 +91,7 @@ struct server {
 	size_t num_clients;
 	uv_timer_t sweep, notify_timer;
 	uint64_t last_notify, last_accept_log;
+	int reserve_fd; /* given up to shed a connection when fds run out */
 	bool notified_once, notify_scheduled, closing;
 	size_t open_handles;
 };
@@ -110,6 +121,7 @@ listener_closed(uv_handle_t *handle)
 	struct listener *l = handle->data;
 	struct server *srv = l->srv;
 
+	close(l->fd);
 	free(l);
 	server_release(srv);
 }
@@ -307,10 +319,46 @@ addr_name(const struct sockaddr_storage *ss, char *out, size_t len)
 	}
 }
 
+/* Logs an accept() failure, at most once a second. */
 static void
-server_accepted(uv_stream_t *listener, int status)
+accept_failed(struct listener *l, int err)
 {
-	struct listener *l = listener->data;
+	struct server *srv = l->srv;
+	uint64_t now = uv_now(srv->loop);
+
+	if (now - srv->last_accept_log < ACCEPT_LOG_MS)
+		return;
+	srv->last_accept_log = now;
+	log_warnx("rtr: accept on %s: %s%s", l->name, strerror(err),
+		  err == EMFILE || err == ENFILE
+		      ? " (file descriptors exhausted: routers are turned "
+			"away; raise the limit)"
+		      : "");
+}
+
+/*
+ * Out of descriptors, the pending connection would keep the listener
+ * readable forever: give up the reserve to accept it and close it at once.
+ */
+static void
+shed_connection(struct listener *l)
+{
+	struct server *srv = l->srv;
+	int fd;
+
+	if (srv->reserve_fd >= 0) {
+		close(srv->reserve_fd);
+		srv->reserve_fd = -1;
+	}
+	if ((fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+		close(fd);
+	srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+/* Starts a session on the accepted socket fd. */
+static void
+client_start(struct listener *l, int fd)
+{
 	struct server *srv = l->srv;
 	struct sockaddr_storage ss;
 	struct client *c;
@@ -318,35 +366,22 @@ server_accepted(uv_stream_t *listener, int status)
 	int len = sizeof(ss);
 	uint64_t now = uv_now(srv->loop);
 
-	if (status < 0) {
-		/* EMFILE and friends: libuv drops the pending connection. */
-		if (now - srv->last_accept_log >= ACCEPT_LOG_MS) {
-			log_warnx("rtr: accept on %s: %s", l->name,
-				  uv_strerror(status));
-			srv->last_accept_log = now;
-		}
-		return;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_warn("rtr: accept on %s", l->name);
+		close(fd);
 		return;
 	}
 	c->srv = srv;
 	c->tcp.data = c;
 	uv_tcp_init(srv->loop, &c->tcp);
-	c->closing = false;
 	c->next = srv->clients;
 	if (srv->clients != NULL)
 		srv->clients->prev = c;
 	srv->clients = c;
 	srv->num_clients++;
-	if ((status = uv_accept(listener, (uv_stream_t *)&c->tcp)) < 0) {
+	if (uv_tcp_open(&c->tcp, fd) != 0) {
+		close(fd);
 		session_init(&c->session, "?");
-		if (now - srv->last_accept_log >= ACCEPT_LOG_MS) {
-			log_warnx("rtr: accept on %s: %s", l->name,
-				  uv_strerror(status));
-			srv->last_accept_log = now;
-		}
 		client_close(c);
 		return;
 	}
@@ -366,6 +401,35 @@ server_accepted(uv_stream_t *listener, int status)
 	uv_tcp_nodelay(&c->tcp, 1);
 	uv_tcp_keepalive(&c->tcp, 1, KEEPALIVE_S);
 	client_resume(c);
+}
+
+/* Accepts every pending connection on a readable listener. */
+static void
+server_accepted(uv_poll_t *poll, int status, int events)
+{
+	struct listener *l = poll->data;
+	int fd;
+
+	(void)events;
+	if (status < 0) {
+		accept_failed(l, -status);
+		return;
+	}
+	for (;;) {
+		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			client_start(l, fd);
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		accept_failed(l, errno);
+		if (errno == EMFILE || errno == ENFILE)
+			shed_connection(l);
+		return;
+	}
 }
 
 /*
@@ -438,6 +502,7 @@ server_new(uv_loop_t *loop, struct history *h, const struct server_config *cfg)
 	srv->loop = loop;
 	srv->h = h;
 	srv->cfg = *cfg;
+	srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	uv_timer_init(loop, &srv->sweep);
 	uv_timer_init(loop, &srv->notify_timer);
 	srv->sweep.data = srv->notify_timer.data = srv;
@@ -480,12 +545,41 @@ parse_addr(const char *s, struct sockaddr_storage *ss)
 	return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0;
 }
 
+/* A non-blocking listening socket bound to ss; -1 with errno set. */
+static int
+listen_socket(const struct sockaddr_storage *ss)
+{
+	int fd, on = 1;
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd == -1)
+		return -1;
+	/* [::] serves IPv6 only, so 0.0.0.0 can have the same port. */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    (ss->ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) ==
+		 -1) ||
+	    bind(fd, (const struct sockaddr *)ss, len) == -1 ||
+	    listen(fd, SOMAXCONN) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 bool
 server_listen(struct server *srv, const char *addrport)
 {
 	struct sockaddr_storage ss = {0}, bound;
+	socklen_t len = sizeof(bound);
 	struct listener *l;
-	int r, len = sizeof(bound);
+	int fd;
 
 	if (srv->num_listeners == MAX_LISTENERS) {
 		log_warnx("rtr: %s: at most %d listeners", addrport,
@@ -498,28 +592,30 @@ server_listen(struct server *srv, const char *addrport)
 			  addrport);
 		return false;
 	}
+	if ((fd = listen_socket(&ss)) == -1) {
+		log_warn("rtr: listen on %s", addrport);
+		return false;
+	}
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
 		log_warn("rtr: %s", addrport);
+		close(fd);
 		return false;
 	}
 	l->srv = srv;
-	l->tcp.data = l;
-	uv_tcp_init(srv->loop, &l->tcp);
-	srv->listeners[srv->num_listeners++] = l;
-	/* [::] then serves IPv6 only, so 0.0.0.0 can have the same port. */
-	r = uv_tcp_bind(&l->tcp, (const struct sockaddr *)&ss,
-			ss.ss_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
-	if (r == 0)
-		r = uv_listen((uv_stream_t *)&l->tcp, SOMAXCONN,
-			      server_accepted);
-	if (r < 0) {
-		log_warnx("rtr: listen on %s: %s", addrport, uv_strerror(r));
-		return false;
-	}
-	if (uv_tcp_getsockname(&l->tcp, (struct sockaddr *)&bound, &len) == 0)
+	l->fd = fd;
+	l->poll.data = l;
+	if (getsockname(fd, (struct sockaddr *)&bound, &len) == 0)
 		addr_name(&bound, l->name, sizeof(l->name));
 	else
 		snprintf(l->name, sizeof(l->name), "%s", addrport);
+	if (uv_poll_init_socket(srv->loop, &l->poll, fd) != 0) {
+		log_warnx("rtr: listen on %s: cannot poll", addrport);
+		close(fd);
+		free(l);
+		return false;
+	}
+	srv->listeners[srv->num_listeners++] = l;
+	uv_poll_start(&l->poll, UV_READABLE, server_accepted);
 	log_info("rtr: listening on %s", l->name);
 	return true;
 }
@@ -600,8 +696,10 @@ server_close(struct server *srv)
 		client_close(c);
 	}
 	for (i = 0; i < srv->num_listeners; i++)
-		uv_close((uv_handle_t *)&srv->listeners[i]->tcp,
+		uv_close((uv_handle_t *)&srv->listeners[i]->poll,
 			 listener_closed);
+	if (srv->reserve_fd >= 0)
+		close(srv->reserve_fd);
 	uv_close((uv_handle_t *)&srv->sweep, timer_closed);
 	uv_close((uv_handle_t *)&srv->notify_timer, timer_closed);
 }

@@ -45,6 +45,8 @@ import rtr_wire as w  # noqa: E402
 HOST = "127.0.0.1"
 HELLO, WRITE = 2, 3
 QUICK = 1.5    # "at once": well below the hello timeout
+# Descriptors for the vrpd that runs out of them: its own need about 15.
+FEW_FDS = 32
 
 failures = []
 
@@ -414,6 +416,48 @@ def max_clients(tmp):
     sanitizer_clean(v)
 
 
+def fd_exhaustion(tmp):
+    """accept() failing for want of descriptors is logged and survived."""
+    ds = w.Dataset.generate(300, seed=11)
+    path = os.path.join(tmp, "fds.json")
+    ds.write(path)
+    wrapper = os.path.join(tmp, "vrpd-few-fds")
+    with open(wrapper, "w") as f:
+        f.write(f"#!/bin/sh\nulimit -n {FEW_FDS} || exit 1\n"
+                f"exec {VRPD} \"$@\"\n")
+    os.chmod(wrapper, 0o755)
+    v = w.Vrpd(wrapper, path, name="vrpd-few-fds")
+    socks = []
+    try:
+        mark = v.mark()
+        for _ in range(FEW_FDS + 16):
+            try:
+                socks.append(socket.create_connection((HOST, v.port), 2))
+            except OSError:
+                break
+        check(v.wait(r"rtr: accept on .*(Too many open files|EMFILE)", 5,
+                     since=mark),
+              "fd exhaustion: the failing accept() is logged",
+              v.text(mark)[-1500:])
+        for s in socks:
+            s.close()
+        socks = []
+        time.sleep(0.5)
+        check(v.alive(), "fd exhaustion: vrpd survives")
+        c = w.Client(HOST, v.port, 2, 10)
+        r = c.reset()
+        c.close()
+        check(r.kind == "data" and not w.compare_state(c.state, ds, 2),
+              "fd exhaustion: a router is served once descriptors are free",
+              f"{r.kind}")
+    finally:
+        for s in socks:
+            s.close()
+        rc = v.stop()
+    check(rc == 0, "vrpd with few descriptors exits 0 on SIGTERM", f"{rc}")
+    sanitizer_clean(v)
+
+
 def sanitizer_clean(v):
     bad = v.grep(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|"
                  r"runtime error:")
@@ -451,6 +495,7 @@ def main():
         stalled_reader(srv)
         slow_reader(srv)
         max_clients(tmp)
+        fd_exhaustion(tmp)
 
         c = w.Client(HOST, vrpd.port, 2, 60)
         r = c.reset()
