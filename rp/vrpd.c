@@ -33,6 +33,7 @@
 
 #include "rtr-server/pdu.h"
 #include "rtr-server/serve.h"
+#include "rtr-server/vrpfile.h"
 
 #define MAX_OUTPUTS    16
 #define MAX_RTR_LISTEN 16
@@ -270,11 +271,18 @@ parse_rtr_option(struct options *o, int ch)
 	return false;
 }
 
+/* The --vrps mode's source of sets: the file, on a worker thread. */
+static struct vrpset *
+produce_file(void *arg, char *err, size_t errlen)
+{
+	return vrpfile_load(arg, err, errlen);
+}
+
 /* Checks the --vrps mode's options against each other. */
 static void
 check_rtr_options(struct options *o)
 {
-	static char state[PATH_MAX];
+	static char state[PATH_MAX], what[PATH_MAX + 32];
 
 	if (o->once || o->mirror != NULL || o->num_tal_files > 0 ||
 	    o->num_tal_dirs > 0 || o->num_outputs > 0)
@@ -301,7 +309,15 @@ check_rtr_options(struct options *o)
 			die("--cache-dir %s: path too long", o->cache_dir);
 		o->rtr_state = state;
 	}
-	o->rtr.vrps_path = o->vrps;
+	if ((size_t)snprintf(what, sizeof(what), "vrps loaded from %s",
+			     o->vrps) >= sizeof(what))
+		die("--vrps %s: path too long", o->vrps);
+	o->rtr.source = (struct serve_source){
+	    .produce = produce_file,
+	    .arg = (void *)o->vrps,
+	    .what = what,
+	    .watch_path = o->vrps,
+	};
 	o->rtr.listen = o->rtr_listen;
 	o->rtr.num_listen = o->num_rtr_listen;
 	o->rtr.state_path = o->rtr_state;
@@ -616,7 +632,7 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	parse_args(&o, argc, argv);
 	if (o.vrps != NULL)
-		return serve_vrps(&o.rtr);
+		return serve_run(&o.rtr);
 	if (o.mirror != NULL &&
 	    (stat(o.mirror, &sb) == -1 || !S_ISDIR(sb.st_mode)))
 		die("--mirror %s: not a directory", o.mirror);

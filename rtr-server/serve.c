@@ -1,7 +1,8 @@
 /*
- * The RTR-only mode. Loading runs on libuv's thread pool, so routers are
- * served from the old payload while a new file is parsed; publishing,
- * like everything else that touches the history, runs on the loop.
+ * The RTR cache's loop. Producing a set (parsing a file, validating) runs
+ * on libuv's thread pool, so routers are served from the old payload
+ * meanwhile; publishing, like everything else that touches the history,
+ * runs on the loop.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -33,9 +35,9 @@ struct serve {
 	struct server *srv;
 	struct rtr_state state;
 	bool have_state;
-	uv_signal_t sighup, sigterm, sigint;
+	uv_signal_t sighup, sigusr1, sigterm, sigint;
 	uv_fs_event_t watch;
-	uv_timer_t settle;
+	uv_timer_t settle, refresh;
 	char *dir, *base; /* FILE's directory and name, for the watch */
 	bool watching;
 	/* One load at a time; a trigger during a load asks for another. */
@@ -47,6 +49,7 @@ struct serve {
 };
 
 static void serve_load(struct serve *sv);
+static void refreshed(uv_timer_t *t);
 
 static void
 load_work(uv_work_t *req)
@@ -57,10 +60,11 @@ load_work(uv_work_t *req)
 
 	sv->loaded = NULL;
 	sv->err[0] = '\0';
-	set = vrpfile_load(sv->cfg->vrps_path, sv->err, sizeof(sv->err));
+	set = sv->cfg->source.produce(sv->cfg->source.arg, sv->err,
+				      sizeof(sv->err));
 	if (set != NULL && (sv->loaded = payload_from_vrpset(set)) == NULL)
 		snprintf(sv->err, sizeof(sv->err), "%s: out of memory",
-			 sv->cfg->vrps_path);
+			 sv->cfg->source.what);
 	sv->load_ms = (double)(uv_hrtime() - t0) / 1e6;
 }
 
@@ -110,13 +114,38 @@ first_serial(struct serve *sv, const struct payload *p)
 		history_set_first_serial(sv->h, sv->state.serial + 1);
 }
 
+/* Makes p the current payload and tells the routers; logs as what. */
+static void
+publish(struct serve *sv, struct payload *p, const char *what)
+{
+	const struct payload *cur;
+	size_t v4, v6;
+	int r;
+
+	first_serial(sv, p);
+	r = history_publish(sv->h, p);
+	cur = history_current(sv->h);
+	if (r < 0) {
+		log_warn("%s: publishing, keeping serial %u", what,
+			 history_serial(sv->h));
+	} else if (r == 0) {
+		log_info("%s: unchanged, serial %u", what,
+			 history_serial(sv->h));
+	} else {
+		count_families(cur, &v4, &v6);
+		log_info("%s: %zu VRPs (%zu IPv4, %zu IPv6), %zu ASPAs, %zu "
+			 "router keys; serial %u (%.0f ms)",
+			 what, cur->num_prefixes, v4, v6, cur->num_aspas,
+			 cur->num_keys, history_serial(sv->h), sv->load_ms);
+		save_state(sv);
+		server_notify(sv->srv);
+	}
+}
+
 static void
 load_done(uv_work_t *req, int status)
 {
 	struct serve *sv = req->data;
-	const struct payload *p;
-	size_t v4, v6;
-	int r;
 
 	sv->loading = false;
 	if (status == UV_ECANCELED || sv->stopping) {
@@ -130,31 +159,15 @@ load_done(uv_work_t *req, int status)
 		else
 			log_warnx("%s; nothing to serve yet", sv->err);
 	} else {
-		first_serial(sv, sv->loaded);
-		r = history_publish(sv->h, sv->loaded);
+		publish(sv, sv->loaded, sv->cfg->source.what);
 		sv->loaded = NULL;
-		p = history_current(sv->h);
-		if (r < 0) {
-			log_warn("%s: publishing, keeping serial %u",
-				 sv->cfg->vrps_path, history_serial(sv->h));
-		} else if (r == 0) {
-			log_info("vrps loaded from %s: unchanged, serial %u",
-				 sv->cfg->vrps_path, history_serial(sv->h));
-		} else {
-			count_families(p, &v4, &v6);
-			log_info("vrps loaded from %s: %zu VRPs (%zu IPv4, %zu "
-				 "IPv6), %zu ASPAs, %zu router keys; serial %u "
-				 "(%.0f ms)",
-				 sv->cfg->vrps_path, p->num_prefixes, v4, v6,
-				 p->num_aspas, p->num_keys,
-				 history_serial(sv->h), sv->load_ms);
-			save_state(sv);
-			server_notify(sv->srv);
-		}
 	}
 	if (sv->again) {
 		sv->again = false;
 		serve_load(sv);
+	} else if (sv->cfg->source.refresh_ms > 0) {
+		uv_timer_start(&sv->refresh, refreshed,
+			       sv->cfg->source.refresh_ms, 0);
 	}
 }
 
@@ -172,7 +185,7 @@ serve_load(struct serve *sv)
 	sv->work.data = sv;
 	if ((r = uv_queue_work(sv->loop, &sv->work, load_work, load_done)) <
 	    0) {
-		log_warnx("%s: cannot start loading: %s", sv->cfg->vrps_path,
+		log_warnx("%s: cannot start: %s", sv->cfg->source.what,
 			  uv_strerror(r));
 		return;
 	}
@@ -181,6 +194,12 @@ serve_load(struct serve *sv)
 
 static void
 settled(uv_timer_t *t)
+{
+	serve_load(t->data);
+}
+
+static void
+refreshed(uv_timer_t *t)
 {
 	serve_load(t->data);
 }
@@ -202,12 +221,13 @@ file_event(uv_fs_event_t *handle, const char *filename, int events, int status)
 }
 
 static void
-got_sighup(uv_signal_t *handle, int signum)
+got_reload(uv_signal_t *handle, int signum)
 {
 	struct serve *sv = handle->data;
 
-	(void)signum;
-	log_info("SIGHUP: reloading %s", sv->cfg->vrps_path);
+	log_info("%s: %s now", signum == SIGHUP ? "SIGHUP" : "SIGUSR1",
+		 sv->cfg->source.watch_path != NULL ? "reloading"
+						    : "validating");
 	serve_load(sv);
 }
 
@@ -225,9 +245,18 @@ got_stop(uv_signal_t *handle, int signum)
 	if (sv->stopping)
 		return;
 	sv->stopping = true;
+	if (sv->loading && sv->cfg->source.abandon_on_stop) {
+		/* Served state is saved at each serial; files are atomic. */
+		log_info("%s: stopping in the middle of %s", strsignal(signum),
+			 sv->cfg->source.what);
+		fflush(stderr);
+		_exit(0);
+	}
 	log_info("%s: stopping", strsignal(signum));
 	server_close(sv->srv);
 	uv_close((uv_handle_t *)&sv->sighup, handle_closed);
+	uv_close((uv_handle_t *)&sv->sigusr1, handle_closed);
+	uv_close((uv_handle_t *)&sv->refresh, handle_closed);
 	uv_close((uv_handle_t *)&sv->sigterm, handle_closed);
 	uv_close((uv_handle_t *)&sv->sigint, handle_closed);
 	uv_close((uv_handle_t *)&sv->settle, handle_closed);
@@ -243,8 +272,8 @@ split_path(struct serve *sv)
 {
 	char *a, *b;
 
-	if ((a = strdup(sv->cfg->vrps_path)) == NULL ||
-	    (b = strdup(sv->cfg->vrps_path)) == NULL) {
+	if ((a = strdup(sv->cfg->source.watch_path)) == NULL ||
+	    (b = strdup(sv->cfg->source.watch_path)) == NULL) {
 		free(a);
 		return false;
 	}
@@ -255,13 +284,64 @@ split_path(struct serve *sv)
 	return sv->dir != NULL && sv->base != NULL;
 }
 
+/*
+ * Watches the source's file for changes (its directory, as a rename
+ * replaces the file's inode); false only when the path is unusable.
+ */
+static bool
+watch_file(struct serve *sv)
+{
+	int r;
+
+	if (!split_path(sv)) {
+		log_warn("%s", sv->cfg->source.watch_path);
+		return false;
+	}
+	uv_fs_event_init(sv->loop, &sv->watch);
+	sv->watch.data = sv;
+	if ((r = uv_fs_event_start(&sv->watch, file_event, sv->dir, 0)) < 0) {
+		/* Still served, and SIGHUP still reloads. */
+		log_warnx("%s: cannot watch for changes (%s); reload with "
+			  "SIGHUP",
+			  sv->dir, uv_strerror(r));
+		uv_close((uv_handle_t *)&sv->watch, handle_closed);
+	} else {
+		sv->watching = true;
+	}
+	return true;
+}
+
+/*
+ * Serves the set saved by the last run at once, so a restart costs the
+ * routers nothing; without one (first start) they wait for production.
+ */
+static void
+serve_saved(struct serve *sv, const char *path)
+{
+	struct payload *p = NULL;
+	struct vrpset *set;
+	char what[600];
+	uint64_t t0 = uv_hrtime();
+
+	if (access(path, F_OK) != 0)
+		return;
+	set = vrpfile_load(path, sv->err, sizeof(sv->err));
+	if (set == NULL || (p = payload_from_vrpset(set)) == NULL) {
+		log_warnx("%s; not serving the saved set",
+			  set == NULL ? sv->err : "out of memory");
+		return;
+	}
+	sv->load_ms = (double)(uv_hrtime() - t0) / 1e6;
+	snprintf(what, sizeof(what), "serving the saved set %s", path);
+	publish(sv, p, what);
+}
+
 static bool
 serve_start(struct serve *sv)
 {
 	const struct serve_config *cfg = sv->cfg;
 	uint16_t session_id;
 	size_t i, ok = 0;
-	int r;
 
 	if (cfg->state_path != NULL &&
 	    rtr_state_read(cfg->state_path, &sv->state))
@@ -285,29 +365,22 @@ serve_start(struct serve *sv)
 	if (ok == 0)
 		return false;
 	uv_signal_init(sv->loop, &sv->sighup);
+	uv_signal_init(sv->loop, &sv->sigusr1);
 	uv_signal_init(sv->loop, &sv->sigterm);
 	uv_signal_init(sv->loop, &sv->sigint);
 	uv_timer_init(sv->loop, &sv->settle);
-	sv->sighup.data = sv->sigterm.data = sv->sigint.data = sv;
-	sv->settle.data = sv;
-	uv_signal_start(&sv->sighup, got_sighup, SIGHUP);
+	uv_timer_init(sv->loop, &sv->refresh);
+	sv->sighup.data = sv->sigusr1.data = sv;
+	sv->sigterm.data = sv->sigint.data = sv;
+	sv->settle.data = sv->refresh.data = sv;
+	uv_signal_start(&sv->sighup, got_reload, SIGHUP);
+	uv_signal_start(&sv->sigusr1, got_reload, SIGUSR1);
 	uv_signal_start(&sv->sigterm, got_stop, SIGTERM);
 	uv_signal_start(&sv->sigint, got_stop, SIGINT);
-	if (!split_path(sv)) {
-		log_warn("%s", cfg->vrps_path);
+	if (cfg->source.saved_path != NULL)
+		serve_saved(sv, cfg->source.saved_path);
+	if (cfg->source.watch_path != NULL && !watch_file(sv))
 		return false;
-	}
-	uv_fs_event_init(sv->loop, &sv->watch);
-	sv->watch.data = sv;
-	if ((r = uv_fs_event_start(&sv->watch, file_event, sv->dir, 0)) < 0) {
-		/* Still served, and SIGHUP still reloads. */
-		log_warnx("%s: cannot watch for changes (%s); reload with "
-			  "SIGHUP",
-			  sv->dir, uv_strerror(r));
-		uv_close((uv_handle_t *)&sv->watch, handle_closed);
-	} else {
-		sv->watching = true;
-	}
 	serve_load(sv);
 	return true;
 }
@@ -321,7 +394,7 @@ close_any(uv_handle_t *handle, void *arg)
 }
 
 int
-serve_vrps(const struct serve_config *cfg)
+serve_run(const struct serve_config *cfg)
 {
 	struct serve sv;
 	int status = 0;

@@ -1,6 +1,7 @@
 /*
- * vrpd --vrps FILE: an RTR cache serving a VRP file without validating,
- * re-reading it on SIGHUP and whenever it changes on disk.
+ * The RTR cache's main loop: a source produces payload sets (a VRP file
+ * for vrpd --vrps, a validation cycle for the daemon) on a worker thread;
+ * the loop publishes each as a new serial and serves routers throughout.
  */
 #ifndef RTR_SERVE_H
 #define RTR_SERVE_H
@@ -10,8 +11,32 @@
 #include "history.h"
 #include "server.h"
 
+/* Where payload sets come from. */
+struct serve_source {
+	/*
+	 * Runs on a worker thread: a finished set, or NULL with a message in
+	 * err. Only one call runs at a time.
+	 */
+	struct vrpset *(*produce)(void *arg, char *err, size_t errlen);
+	void *arg;
+	/* How a publication is logged: "vrps loaded from FILE", ... */
+	const char *what;
+	/* A file to re-produce from whenever it changes, or NULL. */
+	const char *watch_path;
+	/* A set to serve at once on start (vrpfile format), or NULL. */
+	const char *saved_path;
+	/* Produce again this often (0: only on SIGHUP, SIGUSR1, changes). */
+	uint64_t refresh_ms;
+	/*
+	 * Whether SIGTERM may end the process while produce() runs, rather
+	 * than wait for it: a validation cycle can take minutes, and every
+	 * file it writes is replaced atomically.
+	 */
+	bool abandon_on_stop;
+};
+
 struct serve_config {
-	const char *vrps_path;
+	struct serve_source source;
 	const char *const *listen; /* ADDR:PORT strings */
 	size_t num_listen;
 	size_t history; /* serials kept with deltas */
@@ -24,6 +49,6 @@ struct serve_config {
  * Serves until SIGTERM or SIGINT; returns the exit status (0 after a
  * signal, 1 when no listener could be opened).
  */
-int serve_vrps(const struct serve_config *cfg);
+int serve_run(const struct serve_config *cfg);
 
 #endif /* RTR_SERVE_H */
