@@ -20,7 +20,7 @@
 
 #include <curl/curl.h>
 
-#include "fetch.h"
+#include "cycle.h"
 #include "limits.h"
 #include "lkg.h"
 #include "log.h"
@@ -46,8 +46,12 @@
 #define DEFAULT_RTR_REFRESH	  3600
 #define DEFAULT_RTR_RETRY	  600
 #define DEFAULT_RTR_EXPIRE	  7200
-/* The state file's name in --cache-dir. */
+/* The state file's name in --cache-dir, and the saved set's. */
 #define RTR_STATE_NAME "rtr-state"
+#define SAVED_SET_NAME "vrps.json"
+
+/* The daemon validates this often by default (seconds). */
+#define DEFAULT_REFRESH 600
 
 /* Where fetched repositories are kept without --cache-dir (DESIGN.md). */
 #define DEFAULT_CACHE_DIR "/var/cache/vrpd"
@@ -66,11 +70,6 @@
 #define HTTP_TOTAL_TIMEOUT   (30 * 60)
 #define HTTP_MAX_REDIRECTS   5
 
-struct output_req {
-	enum output_format fmt;
-	const char *path; /* "-" for stdout */
-};
-
 struct options {
 	bool once;
 	const char *mirror;
@@ -86,6 +85,8 @@ struct options {
 	struct output_req outputs[MAX_OUTPUTS];
 	size_t num_outputs;
 	time_t now;
+	bool now_given;
+	int refresh; /* daemon: seconds between validation cycles */
 	int jobs;
 	int max_depth;
 	/* --vrps mode */
@@ -204,7 +205,8 @@ enum option_code {
 	OPT_RTR_REFRESH,
 	OPT_RTR_RETRY,
 	OPT_RTR_EXPIRE,
-	OPT_RTR_STATE
+	OPT_RTR_STATE,
+	OPT_REFRESH
 };
 
 /* The --vrps mode's options; false for an option that is not one. */
@@ -267,6 +269,9 @@ parse_rtr_option(struct options *o, int ch)
 	case OPT_RTR_STATE:
 		o->rtr_state = optarg;
 		return true;
+	case OPT_REFRESH:
+		o->refresh = parse_int("--refresh", optarg, 10, 86400);
+		return true;
 	}
 	return false;
 }
@@ -278,11 +283,54 @@ produce_file(void *arg, char *err, size_t errlen)
 	return vrpfile_load(arg, err, errlen);
 }
 
+/* The RTR options both serving modes share: timers, state, listeners. */
+static void
+check_rtr_common(struct options *o)
+{
+	static char state[PATH_MAX];
+
+	/* RFC 8210 s.6: Expire MUST be larger than Refresh and Retry. */
+	if (o->rtr.timers.expire <= o->rtr.timers.refresh ||
+	    o->rtr.timers.expire <= o->rtr.timers.retry)
+		die("--rtr-expire %u must be larger than --rtr-refresh %u and "
+		    "--rtr-retry %u (RFC 8210 s.6)",
+		    o->rtr.timers.expire, o->rtr.timers.refresh,
+		    o->rtr.timers.retry);
+	if (o->rtr_state == NULL && o->cache_dir != NULL) {
+		if ((size_t)snprintf(state, sizeof(state), "%s/%s",
+				     o->cache_dir,
+				     RTR_STATE_NAME) >= sizeof(state))
+			die("--cache-dir %s: path too long", o->cache_dir);
+		o->rtr_state = state;
+	}
+	o->rtr.listen = o->rtr_listen;
+	o->rtr.num_listen = o->num_rtr_listen;
+	o->rtr.state_path = o->rtr_state;
+}
+
+/*
+ * The daemon listens for routers on the RTR port, 323 (RFC 6810 s.13),
+ * or 8323 when it cannot bind privileged ports.
+ */
+static void
+default_rtr_listen(struct options *o)
+{
+	static char v4[32], v6[32];
+	int port = geteuid() == 0 ? 323 : 8323;
+
+	if (o->num_rtr_listen > 0)
+		return;
+	snprintf(v6, sizeof(v6), "[::]:%d", port);
+	snprintf(v4, sizeof(v4), "0.0.0.0:%d", port);
+	o->rtr_listen[o->num_rtr_listen++] = v6;
+	o->rtr_listen[o->num_rtr_listen++] = v4;
+}
+
 /* Checks the --vrps mode's options against each other. */
 static void
 check_rtr_options(struct options *o)
 {
-	static char state[PATH_MAX], what[PATH_MAX + 32];
+	static char what[PATH_MAX + 32];
 
 	if (o->once || o->mirror != NULL || o->num_tal_files > 0 ||
 	    o->num_tal_dirs > 0 || o->num_outputs > 0)
@@ -291,24 +339,11 @@ check_rtr_options(struct options *o)
 	if (o->num_rtr_listen == 0)
 		die("--vrps %s: give at least one --rtr-listen ADDR:PORT",
 		    o->vrps);
-	/* RFC 8210 s.6: Expire MUST be larger than Refresh and Retry. */
-	if (o->rtr.timers.expire <= o->rtr.timers.refresh ||
-	    o->rtr.timers.expire <= o->rtr.timers.retry)
-		die("--rtr-expire %u must be larger than --rtr-refresh %u and "
-		    "--rtr-retry %u (RFC 8210 s.6)",
-		    o->rtr.timers.expire, o->rtr.timers.refresh,
-		    o->rtr.timers.retry);
 	/* The default cache keeps the state when it is there to be used. */
 	if (o->rtr_state == NULL && o->cache_dir == NULL &&
 	    access(DEFAULT_CACHE_DIR, W_OK) == 0)
 		o->cache_dir = DEFAULT_CACHE_DIR;
-	if (o->rtr_state == NULL && o->cache_dir != NULL) {
-		if ((size_t)snprintf(state, sizeof(state), "%s/%s",
-				     o->cache_dir,
-				     RTR_STATE_NAME) >= sizeof(state))
-			die("--cache-dir %s: path too long", o->cache_dir);
-		o->rtr_state = state;
-	}
+	check_rtr_common(o);
 	if ((size_t)snprintf(what, sizeof(what), "vrps loaded from %s",
 			     o->vrps) >= sizeof(what))
 		die("--vrps %s: path too long", o->vrps);
@@ -318,9 +353,6 @@ check_rtr_options(struct options *o)
 	    .what = what,
 	    .watch_path = o->vrps,
 	};
-	o->rtr.listen = o->rtr_listen;
-	o->rtr.num_listen = o->num_rtr_listen;
-	o->rtr.state_path = o->rtr_state;
 }
 
 static void
@@ -357,14 +389,15 @@ parse_args(struct options *o, int argc, char **argv)
 	    {"rtr-retry", required_argument, NULL, OPT_RTR_RETRY},
 	    {"rtr-expire", required_argument, NULL, OPT_RTR_EXPIRE},
 	    {"rtr-state", required_argument, NULL, OPT_RTR_STATE},
+	    {"refresh", required_argument, NULL, OPT_REFRESH},
 	    {NULL, 0, NULL, 0},
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int ch;
 
-	o->now = time(NULL);
 	o->jobs = ncpu > 0 ? (int)ncpu : 1;
 	o->max_depth = MAX_CERT_DEPTH;
+	o->refresh = DEFAULT_REFRESH;
 	o->rtr.history = DEFAULT_RTR_HISTORY;
 	o->rtr.timers =
 	    (struct rtr_timers){DEFAULT_RTR_REFRESH, DEFAULT_RTR_RETRY,
@@ -410,6 +443,7 @@ parse_args(struct options *o, int argc, char **argv)
 			    parse_int("--fetch-jobs", optarg, 1, 256);
 			break;
 		case OPT_NOW:
+			o->now_given = true;
 			if (!timefmt_parse(optarg, &o->now))
 				die("--now: '%s' is neither seconds since the "
 				    "epoch nor RFC 3339 (2026-06-01T00:00:00Z)",
@@ -449,12 +483,9 @@ parse_args(struct options *o, int argc, char **argv)
 		check_rtr_options(o);
 		return;
 	}
-	if (o->num_rtr_listen > 0)
-		die("--rtr-listen serves --vrps FILE; the validating daemon is "
-		    "not built yet");
-	if (!o->once)
-		die("give --once (validate once and exit) or --vrps FILE "
-		    "(serve a VRP file over RTR)");
+	if (o->once && o->num_rtr_listen > 0)
+		die("--once validates and exits; --rtr-listen is for the "
+		    "daemon (no --once) and --vrps");
 	if (o->no_rsync && o->no_rrdp)
 		die("--no-rsync and --no-rrdp together leave no way to fetch");
 	if (o->mirror == NULL && o->cache_dir == NULL)
@@ -462,6 +493,15 @@ parse_args(struct options *o, int argc, char **argv)
 	if (o->mirror != NULL && (o->ca_file != NULL || o->fetch_jobs != 0))
 		die("--mirror reads a local copy: --ca-file and --fetch-jobs "
 		    "are for fetching");
+	if (o->once)
+		return;
+	/* The daemon keeps its saved set and RTR state in the cache. */
+	if (o->cache_dir == NULL)
+		o->cache_dir = DEFAULT_CACHE_DIR;
+	if (mkdir(o->cache_dir, 0755) == -1 && errno != EEXIST)
+		die("--cache-dir %s: %s", o->cache_dir, strerror(errno));
+	default_rtr_listen(o);
+	check_rtr_common(o);
 }
 
 /*
@@ -545,91 +585,116 @@ load_tals(const struct options *o, struct tal **tals)
 	return n;
 }
 
-/* Writes one output, to a file through a temporary name and rename. */
-static bool
-write_output(const struct output_req *req, const struct vrpset *set,
-	     const struct output_meta *meta)
+/* The cycle's configuration from the options (TALs loaded by then). */
+static void
+cycle_setup(struct options *o, struct cycle_config *c, struct tal **tals,
+	    size_t ntals)
 {
-	char tmp[PATH_MAX];
-	FILE *fp;
-	bool ok;
-
-	if (strcmp(req->path, "-") == 0) {
-		ok = output_write(stdout, req->fmt, set, meta) &&
-		    fflush(stdout) == 0;
-		if (!ok)
-			log_warn("writing to stdout");
-		return ok;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", req->path) >=
-	    (int)sizeof(tmp)) {
-		log_warnx("%s: path too long", req->path);
-		return false;
-	}
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		log_warn("%s", tmp);
-		return false;
-	}
-	ok = output_write(fp, req->fmt, set, meta);
-	ok = fflush(fp) == 0 && ok;
-	ok = fsync(fileno(fp)) == 0 && ok;
-	ok = fclose(fp) == 0 && ok;
-	if (!ok || rename(tmp, req->path) == -1) {
-		log_warn("%s", req->path);
-		unlink(tmp);
-		return false;
-	}
-	return true;
-}
-
-/* Sets up fetching into the cache and fetches the TA certificates. */
-static struct fetcher *
-start_fetching(struct options *o, struct http_config *hc,
-	       struct tal *const *tals, size_t ntals)
-{
-	struct fetcher *f;
-	size_t i;
-
+	memset(c, 0, sizeof(*c));
+	c->mirror = o->mirror;
+	c->cache_dir = o->cache_dir;
+	c->lkg_dir = o->cache_dir != NULL ? valid_dir(o->cache_dir) : NULL;
+	c->rsync = !o->no_rsync;
+	c->rrdp = !o->no_rrdp;
+	c->jobs = o->jobs;
+	c->max_depth = o->max_depth;
+	c->now = o->now_given ? o->now : 0;
+	c->tals = tals;
+	c->num_tals = ntals;
+	c->outputs = o->outputs;
+	c->num_outputs = o->num_outputs;
+	if (o->mirror != NULL)
+		return;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		die("cannot initialise libcurl");
 	if (mkdir(o->cache_dir, 0755) == -1 && errno != EEXIST)
 		die("--cache-dir %s: %s", o->cache_dir, strerror(errno));
-	hc->ca_file = o->ca_file;
-	hc->connect_timeout = HTTP_CONNECT_TIMEOUT;
-	hc->low_speed_limit = HTTP_LOW_SPEED_LIMIT;
-	hc->low_speed_time = HTTP_LOW_SPEED_TIME;
-	hc->total_timeout = HTTP_TOTAL_TIMEOUT;
-	hc->max_size = MAX_RRDP_FILE_SIZE;
-	hc->max_redirects = HTTP_MAX_REDIRECTS;
-	hc->max_parallel = 1; /* one transfer per sync; syncs run in parallel */
-	if (o->fetch_jobs == 0)
-		o->fetch_jobs = DEFAULT_FETCH_JOBS;
-	if ((f = fetch_new(o->cache_dir, hc, !o->no_rsync, !o->no_rrdp)) ==
-	    NULL)
-		die("--cache-dir %s: cannot open the cache", o->cache_dir);
-	for (i = 0; i < ntals; i++)
-		fetch_ta(f, tals[i]);
-	return f;
+	c->http.ca_file = o->ca_file;
+	c->http.connect_timeout = HTTP_CONNECT_TIMEOUT;
+	c->http.low_speed_limit = HTTP_LOW_SPEED_LIMIT;
+	c->http.low_speed_time = HTTP_LOW_SPEED_TIME;
+	c->http.total_timeout = HTTP_TOTAL_TIMEOUT;
+	c->http.max_size = MAX_RRDP_FILE_SIZE;
+	c->http.max_redirects = HTTP_MAX_REDIRECTS;
+	c->http.max_parallel = 1; /* one transfer per sync; syncs in parallel */
+	c->fetch_jobs = o->fetch_jobs != 0 ? o->fetch_jobs : DEFAULT_FETCH_JOBS;
+}
+
+/* --once: one cycle, the summary on stderr, and out. */
+static int
+run_once(const struct cycle_config *c)
+{
+	struct cycle_result r;
+	char err[256], summary[1024];
+
+	if (!cycle_run(c, &r, err, sizeof(err)))
+		die("%s", err);
+	cycle_summary(&r, summary, sizeof(summary));
+	fprintf(stderr, "vrpd: %s\n", summary);
+	vrpset_free(r.set);
+	return r.written ? 0 : 1;
+}
+
+/* The daemon's source of sets: a cycle, run on a worker thread. */
+struct daemon_source {
+	struct cycle_config cycle;
+	struct output_req saved; /* the set a restart serves at once */
+	size_t cycles;
+};
+
+static struct vrpset *
+produce_cycle(void *arg, char *err, size_t errlen)
+{
+	struct daemon_source *d = arg;
+	struct output_meta meta;
+	struct cycle_result r;
+	char summary[1024];
+
+	if (!cycle_run(&d->cycle, &r, err, errlen))
+		return NULL;
+	d->cycles++;
+	meta.generated = r.now;
+	meta.elapsed = r.seconds;
+	if (!cycle_write_output(&d->saved, r.set, &meta))
+		log_warnx("%s: not saved; a restart will wait for validation",
+			  d->saved.path);
+	cycle_summary(&r, summary, sizeof(summary));
+	log_info("validation cycle %zu: %s", d->cycles, summary);
+	return r.set;
+}
+
+/* The daemon: validate every --refresh seconds and serve over RTR. */
+static int
+run_daemon(struct options *o, struct daemon_source *d)
+{
+	static char saved[PATH_MAX];
+
+	if ((size_t)snprintf(saved, sizeof(saved), "%s/%s", o->cache_dir,
+			     SAVED_SET_NAME) >= sizeof(saved))
+		die("--cache-dir %s: path too long", o->cache_dir);
+	d->saved.fmt = OUTPUT_JSON;
+	d->saved.path = saved;
+	o->rtr.source = (struct serve_source){
+	    .produce = produce_cycle,
+	    .arg = d,
+	    .what = "validation cycle complete",
+	    .saved_path = saved,
+	    .refresh_ms = 1000ULL * (unsigned)o->refresh,
+	    .abandon_on_stop = true,
+	};
+	return serve_run(&o->rtr);
 }
 
 int
 main(int argc, char **argv)
 {
+	static struct daemon_source d;
 	struct options o = {0};
 	struct tal *tals[MAX_TAS];
-	struct validate_config cfg = {0};
-	struct http_config hc = {0};
-	struct fetcher *fetcher = NULL;
-	char fetched[128] = "";
-	struct validate_stats st;
-	struct output_meta meta;
-	struct timespec start;
-	struct vrpset *set;
 	struct stat sb;
-	size_t ntals, i, v4, v6;
-	int rc = 0;
+	size_t ntals, i;
+	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	parse_args(&o, argc, argv);
 	if (o.vrps != NULL)
 		return serve_run(&o.rtr);
@@ -640,62 +705,11 @@ main(int argc, char **argv)
 		log_info("fast RSA key decoding is unavailable; validating at "
 			 "OpenSSL's default speed");
 	ntals = load_tals(&o, tals);
-
-	cfg.mirror = o.mirror;
-	cfg.lkg_dir = o.cache_dir != NULL ? valid_dir(o.cache_dir) : NULL;
-	cfg.now = o.now;
-	cfg.jobs = o.jobs;
-	cfg.max_depth = o.max_depth;
-	if (o.mirror == NULL) {
-		fetcher = start_fetching(&o, &hc, tals, ntals);
-		cfg.repo_root = fetch_repo;
-		cfg.repo_arg = fetcher;
-		cfg.ta_root = fetch_ta_root(fetcher);
-		/* A worker syncs the repositories it reaches: enough of them
-		 * that --fetch-jobs transfers can be in flight. */
-		if (cfg.jobs < o.fetch_jobs)
-			cfg.jobs = o.fetch_jobs;
-	}
-	if ((set = vrpset_new()) == NULL)
-		die("out of memory");
-	if (!validate_run(&cfg, tals, ntals, set, &st))
-		die("validation could not complete");
-	if (cfg.lkg_dir != NULL && !lkg_sync(cfg.lkg_dir))
-		rc = 1;
-	if (!vrpset_finish(set))
-		die("out of memory sorting the results");
-
-	meta.generated = o.now;
-	meta.elapsed = timefmt_since(&start);
-	for (i = 0; i < o.num_outputs; i++)
-		if (!write_output(&o.outputs[i], set, &meta))
-			rc = 1;
-
-	vrpset_count(set, &v4, &v6);
-	if (fetcher != NULL) {
-		struct fetch_stats fs;
-
-		fetch_get_stats(fetcher, &fs);
-		snprintf(fetched, sizeof(fetched),
-			 "%zu repositories (%zu not updated, %.1f MB "
-			 "fetched), ",
-			 fs.repos, fs.repos_failed, (double)fs.bytes / 1e6);
-	}
-	fprintf(stderr,
-		"vrpd: %zu VRPs (%zu IPv4, %zu IPv6), %zu ASPAs, %zu router "
-		"keys, %zu TAs (%zu failed), %s%zu publication points (%zu "
-		"failed, %zu from kept copies), %zu objects (%zu rejected), "
-		"%.1f seconds\n",
-		set->num_vrps, v4, v6, set->num_vaps, set->num_keys, st.tas,
-		st.tas_failed, fetched, st.pubpoints, st.pubpoints_failed,
-		st.pubpoints_kept, st.objects, st.objects_rejected,
-		timefmt_since(&start));
-
-	vrpset_free(set);
+	cycle_setup(&o, &d.cycle, tals, ntals);
+	rc = o.once ? run_once(&d.cycle) : run_daemon(&o, &d);
 	for (i = 0; i < ntals; i++)
 		tal_free(tals[i]);
-	free((char *)cfg.lkg_dir);
-	fetch_free(fetcher);
+	free((char *)d.cycle.lkg_dir);
 	if (o.mirror == NULL)
 		curl_global_cleanup();
 	return rc;

@@ -1,0 +1,163 @@
+/*
+ * A validation cycle, the same for vrpd --once and each round of the
+ * daemon: everything it needs is in its config, and it reports failure
+ * instead of exiting, so a daemon survives a bad round.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cycle.h"
+#include "lkg.h"
+#include "log.h"
+#include "timefmt.h"
+
+bool
+cycle_write_output(const struct output_req *req, const struct vrpset *set,
+		   const struct output_meta *meta)
+{
+	char tmp[PATH_MAX];
+	FILE *fp;
+	bool ok;
+
+	if (strcmp(req->path, "-") == 0) {
+		ok = output_write(stdout, req->fmt, set, meta) &&
+		    fflush(stdout) == 0;
+		if (!ok)
+			log_warn("writing to stdout");
+		return ok;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", req->path) >=
+	    (int)sizeof(tmp)) {
+		log_warnx("%s: path too long", req->path);
+		return false;
+	}
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		log_warn("%s", tmp);
+		return false;
+	}
+	ok = output_write(fp, req->fmt, set, meta);
+	ok = fflush(fp) == 0 && ok;
+	ok = fsync(fileno(fp)) == 0 && ok;
+	ok = fclose(fp) == 0 && ok;
+	if (!ok || rename(tmp, req->path) == -1) {
+		log_warn("%s", req->path);
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+/* A fetcher for this cycle with every TA certificate fetched; NULL, err. */
+static struct fetcher *
+cycle_fetcher(const struct cycle_config *c, char *err, size_t errlen)
+{
+	struct fetcher *f;
+	size_t i;
+
+	f = fetch_new(c->cache_dir, &c->http, c->rsync, c->rrdp);
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: cannot open the cache",
+			 c->cache_dir);
+		return NULL;
+	}
+	for (i = 0; i < c->num_tals; i++)
+		fetch_ta(f, c->tals[i]);
+	return f;
+}
+
+bool
+cycle_run(const struct cycle_config *c, struct cycle_result *r, char *err,
+	  size_t errlen)
+{
+	struct validate_config vc = {0};
+	struct fetcher *fetcher = NULL;
+	struct output_meta meta;
+	struct timespec start;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	r->now = c->now != 0 ? c->now : time(NULL);
+	r->written = true;
+	vc.mirror = c->mirror;
+	vc.lkg_dir = c->lkg_dir;
+	vc.now = r->now;
+	vc.jobs = c->jobs;
+	vc.max_depth = c->max_depth;
+	if (c->mirror == NULL) {
+		if ((fetcher = cycle_fetcher(c, err, errlen)) == NULL)
+			return false;
+		vc.repo_root = fetch_repo;
+		vc.repo_arg = fetcher;
+		vc.ta_root = fetch_ta_root(fetcher);
+		/* A worker syncs the repositories it reaches: enough of them
+		 * that fetch_jobs transfers can be in flight. */
+		if (vc.jobs < c->fetch_jobs)
+			vc.jobs = c->fetch_jobs;
+	}
+	if ((r->set = vrpset_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		fetch_free(fetcher);
+		return false;
+	}
+	if (!validate_run(&vc, c->tals, c->num_tals, r->set, &r->stats)) {
+		snprintf(err, errlen, "validation could not complete");
+		goto fail;
+	}
+	if (fetcher != NULL) {
+		fetch_get_stats(fetcher, &r->fetch);
+		r->fetched = true;
+	}
+	fetch_free(fetcher);
+	fetcher = NULL;
+	if (c->lkg_dir != NULL && !lkg_sync(c->lkg_dir))
+		r->written = false;
+	if (!vrpset_finish(r->set)) {
+		snprintf(err, errlen, "out of memory sorting the results");
+		goto fail;
+	}
+	meta.generated = r->now;
+	meta.elapsed = timefmt_since(&start);
+	for (i = 0; i < c->num_outputs; i++) {
+		if (!cycle_write_output(&c->outputs[i], r->set, &meta))
+			r->written = false;
+	}
+	r->seconds = timefmt_since(&start);
+	return true;
+fail:
+	fetch_free(fetcher);
+	vrpset_free(r->set);
+	r->set = NULL;
+	return false;
+}
+
+void
+cycle_summary(const struct cycle_result *r, char *buf, size_t len)
+{
+	const struct validate_stats *st = &r->stats;
+	char fetched[128] = "";
+	size_t v4, v6;
+
+	vrpset_count(r->set, &v4, &v6);
+	if (r->fetched)
+		snprintf(fetched, sizeof(fetched),
+			 "%zu repositories (%zu not updated, %.1f MB "
+			 "fetched), ",
+			 r->fetch.repos, r->fetch.repos_failed,
+			 (double)r->fetch.bytes / 1e6);
+	snprintf(buf, len,
+		 "%zu VRPs (%zu IPv4, %zu IPv6), %zu ASPAs, %zu router keys, "
+		 "%zu TAs (%zu failed), %s%zu publication points (%zu failed, "
+		 "%zu from kept copies), %zu objects (%zu rejected), %.1f "
+		 "seconds",
+		 r->set->num_vrps, v4, v6, r->set->num_vaps, r->set->num_keys,
+		 st->tas, st->tas_failed, fetched, st->pubpoints,
+		 st->pubpoints_failed, st->pubpoints_kept, st->objects,
+		 st->objects_rejected, r->seconds);
+}
