@@ -41,10 +41,10 @@ struct cycle_result {
 	struct vrpset *set; /* finished; the caller frees it */
 	struct validate_stats stats;
 	struct fetch_stats fetch;
-	bool fetched;	 /* fetch holds numbers */
-	bool written;	 /* every output and the kept copies were written */
-	double seconds;	 /* the whole cycle */
-	time_t now;	 /* the evaluation time used */
+	bool fetched;	/* fetch holds numbers */
+	bool written;	/* every output and the kept copies were written */
+	double seconds; /* the whole cycle */
+	time_t now;	/* the evaluation time used */
 };
 
 /*

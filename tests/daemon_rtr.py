@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""The daemon: validation cycles served over RTR, and restarts.
+
+The "good" fixture is served over HTTPS on 127.0.0.1 (generation 1, then
+2). vrpd (no --once) must:
+- validate on start, write --output, log "validation cycle complete" and
+  serve exactly generation 1's VRPs to rtrlib's rtrclient;
+- on its next periodic cycle (--refresh 10) serve generation 2 as a new
+  serial, and a connected `rtrclient -p` must receive exactly the change;
+- validate at once on SIGUSR1;
+- after a restart, serve the saved set at once, while the new cycle is
+  still stuck on a repository server that accepts and never answers, and
+  stop promptly with status 0 on SIGTERM in the middle of that cycle.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import once_rrdp as rr  # noqa: E402
+import rtr_wire as w  # noqa: E402
+
+VRPD = os.environ.get("VRPD", rr.VRPD)
+REFRESH = 10
+
+failures = []
+
+
+def check(cond, msg, detail=""):
+    print(("ok: " if cond else "FAIL: ") + msg, flush=True)
+    if not cond:
+        failures.append(msg)
+        if detail:
+            print("  " + detail.replace("\n", "\n  "), flush=True)
+    return cond
+
+
+def vrps_of_csv(text):
+    """The (asn, prefix, maxlen) triples of a vrpd/expected CSV."""
+    out = set()
+    for line in text.splitlines()[1:]:
+        asn, prefix, maxlen = line.split(",")[:3]
+        out.add((int(asn[2:]), prefix, int(maxlen)))
+    return out
+
+
+def exported(port, path):
+    """The prefixes rtrclient ends with after a full sync."""
+    if os.path.exists(path):
+        os.unlink(path)
+    subprocess.run(["rtrclient", "-e", "-t", "csv", "-o", path, "tcp",
+                    "127.0.0.1", str(port)], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=30)
+    out = set()
+    with open(path) as f:
+        for line in f:
+            parts = [p.strip() for p in line.split(",")]
+            if len(parts) != 4 or not parts[1].isdigit():
+                continue
+            addr, plen, maxlen, asn = parts
+            out.add((int(asn) & 0xffffffff, f"{addr}/{plen}", int(maxlen)))
+    return out
+
+
+def updates(proc, since):
+    """rtrclient -p's +/- lines after since, as (sign, (asn, pfx, max))."""
+    rx = re.compile(r"^([+-])\s+(\S+)\s+(\d+)\s+-\s+(\d+)\s+(\d+)")
+    got = []
+    for line in proc.grep(r"^[+-] ", since):
+        m = rx.match(line)
+        if m:
+            got.append((m.group(1), (int(m.group(5)) & 0xffffffff,
+                                     f"{m.group(2)}/{m.group(3)}",
+                                     int(m.group(4)))))
+    return got
+
+
+def daemon(tals, cache, ca, out, *extra):
+    v = w.Proc([VRPD, "--tal-dir", tals, "--cache-dir", cache,
+                "--ca-file", ca, "--now", rr.EVAL, "--rtr-listen",
+                "127.0.0.1:0", "--refresh", str(REFRESH), "--output",
+                f"csv:{out}", "--verbose", *extra], name="vrpd")
+    m = v.wait(r"rtr: listening on 127\.0\.0\.1:(\d+)", 20)
+    if not m:
+        v.stop(9)
+        sys.exit(f"vrpd did not listen:\n{v.text()}")
+    v.port = int(m.group(1))
+    return v
+
+
+def cycles(v, case, www, tals, cache, ca, out, work):
+    gen1 = vrps_of_csv(rr.expected(case, "gen1"))
+    gen2 = vrps_of_csv(rr.expected(case, "gen2"))
+    csv = os.path.join(work, "export.csv")
+    m = v.wait(r"validation cycle complete: .*serial (\d+)", 120)
+    if not check(m is not None, "first cycle completes", v.text()[-2000:]):
+        return
+    first = int(m.group(1))
+    check(vrps_of_csv(open(out).read()) == gen1,
+          "--output csv is generation 1's VRPs")
+    check(exported(v.port, csv) == gen1,
+          "rtrclient ends with generation 1's VRPs")
+
+    client = w.Proc(["stdbuf", "-oL", "rtrclient", "-p", "tcp",
+                     "127.0.0.1", str(v.port)], name="rtrclient")
+    try:
+        deadline = time.monotonic() + 20
+        while len(updates(client, 0)) < len(gen1) and \
+                time.monotonic() < deadline:
+            time.sleep(0.2)
+        check(set(p for s, p in updates(client, 0) if s == "+") == gen1,
+              "a connected rtrclient holds generation 1")
+        mark = client.mark()
+        vmark = v.mark()
+        os.unlink(www)
+        os.symlink(os.path.join(case, "gen2", "https"), www)
+        m = v.wait(r"validation cycle complete: .*serial (\d+)",
+                   REFRESH + 60, since=vmark)
+        check(m is not None and int(m.group(1)) == first + 1,
+              "the periodic cycle publishes generation 2 as the next serial",
+              v.text(vmark)[-2000:])
+        want = [("+", p) for p in gen2 - gen1] + \
+            [("-", p) for p in gen1 - gen2]
+        deadline = time.monotonic() + 10
+        while len(updates(client, mark)) < len(want) and \
+                time.monotonic() < deadline:
+            time.sleep(0.2)
+        got = updates(client, mark)
+        check(sorted(got) == sorted(want) and want,
+              f"the connected rtrclient receives exactly the change "
+              f"({len(want)} updates)", f"got {got[:5]} want {want[:5]}")
+        check(v.wait(r"serial query \d+: delta", 5, since=vmark) is not None,
+              "the change went as a delta")
+        check(vrps_of_csv(open(out).read()) == gen2,
+              "--output csv is rewritten with generation 2")
+    finally:
+        client.stop()
+
+    vmark = v.mark()
+    v.p.send_signal(signal.SIGUSR1)
+    check(v.wait(r"SIGUSR1", 5, since=vmark) is not None and
+          v.wait(r"validation cycle complete: unchanged", 60,
+                 since=vmark) is not None,
+          "SIGUSR1 runs a cycle at once")
+
+
+def restart(case, port, tals, cache, ca, out, work, server):
+    """A restart serves the saved set while validation hangs."""
+    gen2 = vrps_of_csv(rr.expected(case, "gen2"))
+    server.send_signal(signal.SIGTERM)
+    server.wait()
+    hole = socket.socket()
+    hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    hole.bind(("127.0.0.1", int(port)))
+    hole.listen(64)  # connections complete, nobody ever answers
+    v = daemon(tals, cache, ca, out)
+    try:
+        check(v.wait(r"serving the saved set .*serial", 10) is not None,
+              "restart: the saved set is served at once", v.text()[-1500:])
+        csv = os.path.join(work, "export2.csv")
+        check(exported(v.port, csv) == gen2,
+              "restart: rtrclient gets the saved set before revalidation")
+        check(not v.grep(r"validation cycle complete"),
+              "restart: the new cycle was still running meanwhile")
+        t0 = time.monotonic()
+        rc = v.stop()
+        took = time.monotonic() - t0
+        check(rc == 0 and took < 5,
+              f"SIGTERM mid-cycle: exit {rc} after {took:.1f} s")
+    finally:
+        v.stop(9)
+        hole.close()
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="vrpd-daemon-")
+    server = None
+    v = None
+    try:
+        ca, crt, key = rr.make_tls(work)
+        www = os.path.join(work, "www")
+        port_file = os.path.join(work, "port")
+        server = subprocess.Popen(
+            [rr.PY, rr.SERVER, "--docroot", www, "--cert", crt, "--key", key,
+             "--port-file", port_file, "--lifetime", "600"],
+            stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(port_file) or \
+                not open(port_file).read().strip():
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit("test HTTPS server did not start")
+            time.sleep(0.05)
+        port = open(port_file).read().strip()
+        repos = os.path.join(work, "repos")
+        r = rr.run([rr.PY, rr.GEN, "--out", repos, "--cases", "good",
+                    "--time", rr.EVAL, "--https-authority",
+                    f"127.0.0.1:{port}"])
+        if r.returncode != 0:
+            sys.exit(f"generator failed:\n{r.stderr}")
+        case = os.path.join(repos, "good")
+        tals = os.path.join(case, "tals")
+        cache = os.path.join(work, "cache")
+        out = os.path.join(work, "vrps.csv")
+        os.symlink(os.path.join(case, "gen1", "https"), www)
+        v = daemon(tals, cache, ca, out)
+        cycles(v, case, www, tals, cache, ca, out, work)
+        rc = v.stop()
+        check(rc == 0, f"vrpd exits 0 on SIGTERM between cycles ({rc})")
+        bad = v.grep(r"ERROR: AddressSanitizer|runtime error:")
+        check(not bad, "no sanitizer report", "\n".join(bad[:5]))
+        v = None
+        restart(case, port, tals, cache, ca, out, work, server)
+        server = None
+    finally:
+        if v is not None:
+            v.stop(9)
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
