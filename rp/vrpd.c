@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,6 +50,9 @@
 /* The state file's name in --cache-dir, and the saved set's. */
 #define RTR_STATE_NAME "rtr-state"
 #define SAVED_SET_NAME "vrps.json"
+
+/* Where the control socket goes for root (vrpctl looks there first). */
+#define DEFAULT_SOCKET_DIR "/run/vrpd"
 
 /* The daemon validates this often by default (seconds). */
 #define DEFAULT_REFRESH 600
@@ -206,7 +210,8 @@ enum option_code {
 	OPT_RTR_RETRY,
 	OPT_RTR_EXPIRE,
 	OPT_RTR_STATE,
-	OPT_REFRESH
+	OPT_REFRESH,
+	OPT_SOCKET
 };
 
 /* The --vrps mode's options; false for an option that is not one. */
@@ -272,6 +277,9 @@ parse_rtr_option(struct options *o, int ch)
 	case OPT_REFRESH:
 		o->refresh = parse_int("--refresh", optarg, 10, 86400);
 		return true;
+	case OPT_SOCKET:
+		o->rtr.control_path = optarg;
+		return true;
 	}
 	return false;
 }
@@ -324,6 +332,28 @@ default_rtr_listen(struct options *o)
 	snprintf(v4, sizeof(v4), "0.0.0.0:%d", port);
 	o->rtr_listen[o->num_rtr_listen++] = v6;
 	o->rtr_listen[o->num_rtr_listen++] = v4;
+}
+
+/*
+ * vrpctl's socket: DEFAULT_SOCKET_DIR/control.sock for root (vrpctl's
+ * default too), else in the cache directory.
+ */
+static void
+default_socket(struct options *o)
+{
+	static char path[PATH_MAX];
+
+	if (o->rtr.control_path != NULL)
+		return;
+	if (geteuid() == 0 &&
+	    (mkdir(DEFAULT_SOCKET_DIR, 0750) == 0 || errno == EEXIST)) {
+		snprintf(path, sizeof(path), "%s/control.sock",
+			 DEFAULT_SOCKET_DIR);
+	} else if ((size_t)snprintf(path, sizeof(path), "%s/control.sock",
+				    o->cache_dir) >= sizeof(path)) {
+		die("--cache-dir %s: path too long", o->cache_dir);
+	}
+	o->rtr.control_path = path;
 }
 
 /* Checks the --vrps mode's options against each other. */
@@ -390,6 +420,7 @@ parse_args(struct options *o, int argc, char **argv)
 	    {"rtr-expire", required_argument, NULL, OPT_RTR_EXPIRE},
 	    {"rtr-state", required_argument, NULL, OPT_RTR_STATE},
 	    {"refresh", required_argument, NULL, OPT_REFRESH},
+	    {"socket", required_argument, NULL, OPT_SOCKET},
 	    {NULL, 0, NULL, 0},
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -501,6 +532,7 @@ parse_args(struct options *o, int argc, char **argv)
 	if (mkdir(o->cache_dir, 0755) == -1 && errno != EEXIST)
 		die("--cache-dir %s: %s", o->cache_dir, strerror(errno));
 	default_rtr_listen(o);
+	default_socket(o);
 	check_rtr_common(o);
 }
 
@@ -639,7 +671,11 @@ run_once(const struct cycle_config *c)
 struct daemon_source {
 	struct cycle_config cycle;
 	struct output_req saved; /* the set a restart serves at once */
+	/* The last cycle, for vrpctl status; written by the worker. */
+	pthread_mutex_t lock;
 	size_t cycles;
+	time_t last_end;
+	char last[1024];
 };
 
 static struct vrpset *
@@ -650,17 +686,41 @@ produce_cycle(void *arg, char *err, size_t errlen)
 	struct cycle_result r;
 	char summary[1024];
 
-	if (!cycle_run(&d->cycle, &r, err, errlen))
+	if (!cycle_run(&d->cycle, &r, err, errlen)) {
+		pthread_mutex_lock(&d->lock);
+		d->last_end = time(NULL);
+		snprintf(d->last, sizeof(d->last), "failed: %s", err);
+		pthread_mutex_unlock(&d->lock);
 		return NULL;
-	d->cycles++;
+	}
 	meta.generated = r.now;
 	meta.elapsed = r.seconds;
 	if (!cycle_write_output(&d->saved, r.set, &meta))
 		log_warnx("%s: not saved; a restart will wait for validation",
 			  d->saved.path);
 	cycle_summary(&r, summary, sizeof(summary));
+	pthread_mutex_lock(&d->lock);
+	d->cycles++;
+	d->last_end = time(NULL);
+	snprintf(d->last, sizeof(d->last), "%s", summary);
+	pthread_mutex_unlock(&d->lock);
 	log_info("validation cycle %zu: %s", d->cycles, summary);
 	return r.set;
+}
+
+static void
+describe_cycle(void *arg, FILE *fp)
+{
+	struct daemon_source *d = arg;
+	char when[32] = "never";
+	struct tm tm;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->last_end != 0 && gmtime_r(&d->last_end, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(fp, "cycles:      %zu\nlast cycle:  ended %s\n  %s\n",
+		d->cycles, when, d->last[0] != '\0' ? d->last : "-");
+	pthread_mutex_unlock(&d->lock);
 }
 
 /* The daemon: validate every --refresh seconds and serve over RTR. */
@@ -681,7 +741,9 @@ run_daemon(struct options *o, struct daemon_source *d)
 	    .saved_path = saved,
 	    .refresh_ms = 1000ULL * (unsigned)o->refresh,
 	    .abandon_on_stop = true,
+	    .describe = describe_cycle,
 	};
+	pthread_mutex_init(&d->lock, NULL);
 	return serve_run(&o->rtr);
 }
 

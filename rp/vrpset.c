@@ -486,6 +486,61 @@ vrpset_finish(struct vrpset *set)
 	return true;
 }
 
+/* Copies n elements of size bytes; true (and *out NULL) when n is 0. */
+static bool
+vrpset_dup(void **out, const void *arr, size_t n, size_t size)
+{
+	*out = NULL;
+	if (n == 0)
+		return true;
+	if ((*out = reallocarray(NULL, n, size)) == NULL)
+		return false;
+	memcpy(*out, arr, n * size);
+	return true;
+}
+
+struct vrpset *
+vrpset_clone(const struct vrpset *set)
+{
+	struct vrpset *c;
+	size_t i;
+
+	if ((c = vrpset_new()) == NULL)
+		return NULL;
+	for (i = 0; i < set->num_tas; i++) {
+		if (vrpset_add_ta(c, set->tas[i]) < 0)
+			goto fail;
+	}
+	if (!vrpset_dup((void **)&c->vrps, set->vrps, set->num_vrps,
+			sizeof(*set->vrps)))
+		goto fail;
+	c->num_vrps = c->cap_vrps = set->num_vrps;
+	if ((c->vaps = calloc(set->num_vaps + 1, sizeof(*c->vaps))) == NULL)
+		goto fail;
+	c->cap_vaps = set->num_vaps + 1;
+	for (i = 0; i < set->num_vaps; i++, c->num_vaps++) {
+		c->vaps[i] = set->vaps[i];
+		if (!vrpset_dup((void **)&c->vaps[i].providers,
+				set->vaps[i].providers,
+				set->vaps[i].num_providers,
+				sizeof(*set->vaps[i].providers)))
+			goto fail;
+	}
+	if ((c->keys = calloc(set->num_keys + 1, sizeof(*c->keys))) == NULL)
+		goto fail;
+	c->cap_keys = set->num_keys + 1;
+	for (i = 0; i < set->num_keys; i++, c->num_keys++) {
+		c->keys[i] = set->keys[i];
+		if (!vrpset_dup((void **)&c->keys[i].spki, set->keys[i].spki,
+				set->keys[i].spki_len, 1))
+			goto fail;
+	}
+	return c;
+fail:
+	vrpset_free(c);
+	return NULL;
+}
+
 void
 vrpset_count(const struct vrpset *set, size_t *v4, size_t *v6)
 {

@@ -94,6 +94,9 @@ bool vrpset_merge(struct vrpset *dst, struct vrpset *src);
  */
 bool vrpset_finish(struct vrpset *set);
 
+/* A deep copy of a finished set; NULL on ENOMEM. */
+struct vrpset *vrpset_clone(const struct vrpset *set);
+
 /* Counts of VRPs per family, for summaries; after vrpset_finish. */
 void vrpset_count(const struct vrpset *set, size_t *v4, size_t *v6);
 

@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uv.h>
 
 #include "rp/log.h"
 
+#include "control.h"
 #include "serve.h"
 #include "state.h"
 #include "vrpfile.h"
@@ -44,6 +46,10 @@ struct serve {
 	bool loading, again, stopping;
 	uv_work_t work;
 	struct payload *loaded;
+	struct vrpset *loaded_set; /* the same with TAs, for vrpctl */
+	struct vrpset *current;	   /* what is served, with TAs */
+	struct control *control;
+	time_t served_since;
 	char err[512];
 	double load_ms;
 };
@@ -59,9 +65,17 @@ load_work(uv_work_t *req)
 	uint64_t t0 = uv_hrtime();
 
 	sv->loaded = NULL;
+	sv->loaded_set = NULL;
 	sv->err[0] = '\0';
 	set = sv->cfg->source.produce(sv->cfg->source.arg, sv->err,
 				      sizeof(sv->err));
+	/* vrpctl answers per TA; the payload drops the TAs. */
+	if (set != NULL && (sv->loaded_set = vrpset_clone(set)) == NULL) {
+		vrpset_free(set);
+		set = NULL;
+		snprintf(sv->err, sizeof(sv->err), "%s: out of memory",
+			 sv->cfg->source.what);
+	}
 	if (set != NULL && (sv->loaded = payload_from_vrpset(set)) == NULL)
 		snprintf(sv->err, sizeof(sv->err), "%s: out of memory",
 			 sv->cfg->source.what);
@@ -114,9 +128,13 @@ first_serial(struct serve *sv, const struct payload *p)
 		history_set_first_serial(sv->h, sv->state.serial + 1);
 }
 
-/* Makes p the current payload and tells the routers; logs as what. */
+/*
+ * Makes p the current payload and tells the routers; set is the same with
+ * its TAs (both owned from now on); logs as what.
+ */
 static void
-publish(struct serve *sv, struct payload *p, const char *what)
+publish(struct serve *sv, struct payload *p, struct vrpset *set,
+	const char *what)
 {
 	const struct payload *cur;
 	size_t v4, v6;
@@ -125,6 +143,13 @@ publish(struct serve *sv, struct payload *p, const char *what)
 	first_serial(sv, p);
 	r = history_publish(sv->h, p);
 	cur = history_current(sv->h);
+	if (r >= 0) {
+		vrpset_free(sv->current);
+		sv->current = set;
+		sv->served_since = time(NULL);
+	} else {
+		vrpset_free(set);
+	}
 	if (r < 0) {
 		log_warn("%s: publishing, keeping serial %u", what,
 			 history_serial(sv->h));
@@ -150,6 +175,7 @@ load_done(uv_work_t *req, int status)
 	sv->loading = false;
 	if (status == UV_ECANCELED || sv->stopping) {
 		payload_free(sv->loaded);
+		vrpset_free(sv->loaded_set);
 		return;
 	}
 	if (sv->loaded == NULL) {
@@ -159,8 +185,9 @@ load_done(uv_work_t *req, int status)
 		else
 			log_warnx("%s; nothing to serve yet", sv->err);
 	} else {
-		publish(sv, sv->loaded, sv->cfg->source.what);
+		publish(sv, sv->loaded, sv->loaded_set, sv->cfg->source.what);
 		sv->loaded = NULL;
+		sv->loaded_set = NULL;
 	}
 	if (sv->again) {
 		sv->again = false;
@@ -249,10 +276,14 @@ got_stop(uv_signal_t *handle, int signum)
 		/* Served state is saved at each serial; files are atomic. */
 		log_info("%s: stopping in the middle of %s", strsignal(signum),
 			 sv->cfg->source.what);
+		if (sv->control != NULL)
+			unlink(sv->cfg->control_path);
 		fflush(stderr);
 		_exit(0);
 	}
 	log_info("%s: stopping", strsignal(signum));
+	control_close(sv->control);
+	sv->control = NULL;
 	server_close(sv->srv);
 	uv_close((uv_handle_t *)&sv->sighup, handle_closed);
 	uv_close((uv_handle_t *)&sv->sigusr1, handle_closed);
@@ -319,21 +350,70 @@ static void
 serve_saved(struct serve *sv, const char *path)
 {
 	struct payload *p = NULL;
-	struct vrpset *set;
+	struct vrpset *set, *copy = NULL;
 	char what[600];
 	uint64_t t0 = uv_hrtime();
 
 	if (access(path, F_OK) != 0)
 		return;
 	set = vrpfile_load(path, sv->err, sizeof(sv->err));
+	if (set != NULL && (copy = vrpset_clone(set)) == NULL) {
+		vrpset_free(set);
+		snprintf(sv->err, sizeof(sv->err), "%s: out of memory", path);
+		set = NULL;
+	}
 	if (set == NULL || (p = payload_from_vrpset(set)) == NULL) {
 		log_warnx("%s; not serving the saved set",
 			  set == NULL ? sv->err : "out of memory");
+		vrpset_free(copy);
 		return;
 	}
 	sv->load_ms = (double)(uv_hrtime() - t0) / 1e6;
 	snprintf(what, sizeof(what), "serving the saved set %s", path);
-	publish(sv, p, what);
+	publish(sv, p, copy, what);
+}
+
+static const struct vrpset *
+control_current(void *arg)
+{
+	struct serve *sv = arg;
+
+	return sv->current;
+}
+
+static void
+control_status(void *arg, FILE *fp)
+{
+	struct serve *sv = arg;
+	char since[32] = "-";
+	struct tm tm;
+
+	if (sv->current != NULL && gmtime_r(&sv->served_since, &tm) != NULL)
+		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (history_has_data(sv->h))
+		fprintf(fp, "serial:      %u (since %s)\n",
+			history_serial(sv->h), since);
+	else
+		fprintf(fp, "serial:      none yet (no data)\n");
+	fprintf(fp, "session id:  %u (version 0; +1 for 1, +2 for 2)\n",
+		history_session_id(sv->h, 0));
+	fprintf(fp, "%s\n",
+		sv->loading ? "running:     yes" : "running:     no");
+	if (sv->cfg->source.describe != NULL)
+		sv->cfg->source.describe(sv->cfg->source.arg, fp);
+	fprintf(fp, "routers:     %zu\n", server_clients(sv->srv));
+	server_describe(sv->srv, fp);
+}
+
+static void
+control_reload(void *arg)
+{
+	struct serve *sv = arg;
+
+	log_info("vrpctl reload: %s now",
+		 sv->cfg->source.watch_path != NULL ? "reloading"
+						    : "validating");
+	serve_load(sv);
 }
 
 static bool
@@ -379,6 +459,12 @@ serve_start(struct serve *sv)
 	uv_signal_start(&sv->sigint, got_stop, SIGINT);
 	if (cfg->source.saved_path != NULL)
 		serve_saved(sv, cfg->source.saved_path);
+	if (cfg->control_path != NULL) {
+		struct control_ops ops = {control_current, control_status,
+					  control_reload, sv};
+
+		sv->control = control_new(sv->loop, cfg->control_path, &ops);
+	}
 	if (cfg->source.watch_path != NULL && !watch_file(sv))
 		return false;
 	serve_load(sv);
@@ -418,6 +504,7 @@ serve_run(const struct serve_config *cfg)
 	}
 	uv_run(sv.loop, UV_RUN_DEFAULT);
 	history_free(sv.h);
+	vrpset_free(sv.current);
 	uv_loop_close(sv.loop);
 	free(sv.loop);
 	free(sv.dir);

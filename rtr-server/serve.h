@@ -7,6 +7,7 @@
 #define RTR_SERVE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "history.h"
 #include "server.h"
@@ -33,6 +34,8 @@ struct serve_source {
 	 * file it writes is replaced atomically.
 	 */
 	bool abandon_on_stop;
+	/* Writes what the source last did, for vrpctl status; or NULL. */
+	void (*describe)(void *arg, FILE *fp);
 };
 
 struct serve_config {
@@ -42,7 +45,8 @@ struct serve_config {
 	size_t history; /* serials kept with deltas */
 	struct rtr_timers timers;
 	struct server_config server;
-	const char *state_path; /* NULL: a new session id each start */
+	const char *state_path;	  /* NULL: a new session id each start */
+	const char *control_path; /* vrpctl's socket, or NULL for none */
 };
 
 /*

@@ -675,6 +675,24 @@ server_notify(struct server *srv)
 	uv_timer_start(&srv->notify_timer, server_notify_later, due - now, 0);
 }
 
+void
+server_describe(const struct server *srv, FILE *fp)
+{
+	const struct client *c;
+
+	for (c = srv->clients; c != NULL; c = c->next) {
+		if (c->closing)
+			continue;
+		if (c->session.answered)
+			fprintf(fp, "  %s version %d, serial %u\n",
+				c->session.name, c->session.version,
+				c->session.serial);
+		else
+			fprintf(fp, "  %s (no data sent yet)\n",
+				c->session.name);
+	}
+}
+
 size_t
 server_clients(const struct server *srv)
 {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <uv.h>
 
@@ -40,6 +41,9 @@ bool server_listen(struct server *srv, const char *addrport);
  * when the minute is over.
  */
 void server_notify(struct server *srv);
+
+/* Writes one line per connected router: address, version, serial. */
+void server_describe(const struct server *srv, FILE *fp);
 
 /* How many routers are connected. */
 size_t server_clients(const struct server *srv);

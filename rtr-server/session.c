@@ -150,6 +150,7 @@ answer(struct session *s, struct history *h, const struct session_io *io,
 			  history_serial(h), buf->pdus);
 		send_buf(io, buf);
 		s->answered = true;
+		s->serial = history_serial(h);
 		return SESSION_CONTINUE;
 	case HISTORY_CACHE_RESET:
 		log_debug("rtr: %s: %s: cache reset", s->name, what);

@@ -16,29 +16,7 @@
 #include "rp/limits.h"
 #include "rp/log.h"
 #include "rp/vrpset.h"
-
-/* A VRP from text, for readable tests; afi from the address. */
-static struct vrp
-vrp(const char *addr, unsigned int len, unsigned int maxlen, uint32_t asn,
-    uint8_t ta)
-{
-	struct vrp v;
-
-	memset(&v, 0, sizeof(v));
-	if (strchr(addr, ':') != NULL) {
-		ck_assert_int_eq(inet_pton(AF_INET6, addr, v.addr), 1);
-		v.afi = 6;
-	} else {
-		ck_assert_int_eq(inet_pton(AF_INET, addr, v.addr), 1);
-		v.afi = 4;
-	}
-	v.prefixlen = (uint8_t)len;
-	v.maxlen = (uint8_t)maxlen;
-	v.asn = asn;
-	v.ta = ta;
-	return v;
-}
-
+#include "testdata.h"
 /* A set with the TAs "ta1" (index 0) and "ta2" (index 1). */
 static struct vrpset *
 set_with_tas(void)
@@ -96,8 +74,8 @@ START_TEST(test_vrpset_finish_removes_duplicate_vrps)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		add(set, vrp("192.0.2.0", 24, 24, 64496, 0));
-		add(set, vrp("2001:db8::", 32, 48, 64496, 0));
+		add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
+		add(set, testdata_vrp("2001:db8::", 32, 48, 64496, 0));
 	}
 	ck_assert(vrpset_finish(set));
 	ck_assert_uint_eq(set->num_vrps, 2);
@@ -109,9 +87,9 @@ START_TEST(test_vrpset_finish_keeps_one_vrp_per_ta)
 {
 	struct vrpset *set = set_with_tas();
 
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 1));
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 0));
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 1));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 1));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 1));
 	ck_assert(vrpset_finish(set));
 	ck_assert_uint_eq(set->num_vrps, 2);
 	ck_assert_uint_eq(set->vrps[0].ta, 0);
@@ -128,21 +106,21 @@ END_TEST
 START_TEST(test_vrpset_finish_sorts_by_family_addr_len_maxlen_asn_ta)
 {
 	struct vrp want[] = {
-	    vrp("0.0.0.0", 0, 0, 0, 0),
-	    vrp("10.0.0.0", 8, 8, 64496, 0),
-	    vrp("10.0.0.0", 8, 24, 0, 0),
-	    vrp("10.0.0.0", 16, 16, 64496, 0),
-	    vrp("10.0.0.0", 16, 24, 64496, 0),
-	    vrp("10.0.0.0", 16, 24, 64497, 0),
-	    vrp("10.0.0.0", 16, 24, 64497, 1),
-	    vrp("10.1.0.0", 16, 16, 1, 0),
-	    vrp("192.0.2.0", 24, 24, 64496, 0),
-	    vrp("255.255.255.255", 32, 32, 4294967295u, 1),
-	    vrp("::", 0, 0, 0, 0),
-	    vrp("2001:db8::", 32, 32, 64496, 0),
-	    vrp("2001:db8::", 32, 48, 64496, 0),
-	    vrp("2001:db8:0:1::", 64, 64, 64496, 0),
-	    vrp("fe80::", 10, 128, 1, 1),
+	    testdata_vrp("0.0.0.0", 0, 0, 0, 0),
+	    testdata_vrp("10.0.0.0", 8, 8, 64496, 0),
+	    testdata_vrp("10.0.0.0", 8, 24, 0, 0),
+	    testdata_vrp("10.0.0.0", 16, 16, 64496, 0),
+	    testdata_vrp("10.0.0.0", 16, 24, 64496, 0),
+	    testdata_vrp("10.0.0.0", 16, 24, 64497, 0),
+	    testdata_vrp("10.0.0.0", 16, 24, 64497, 1),
+	    testdata_vrp("10.1.0.0", 16, 16, 1, 0),
+	    testdata_vrp("192.0.2.0", 24, 24, 64496, 0),
+	    testdata_vrp("255.255.255.255", 32, 32, 4294967295u, 1),
+	    testdata_vrp("::", 0, 0, 0, 0),
+	    testdata_vrp("2001:db8::", 32, 32, 64496, 0),
+	    testdata_vrp("2001:db8::", 32, 48, 64496, 0),
+	    testdata_vrp("2001:db8:0:1::", 64, 64, 64496, 0),
+	    testdata_vrp("fe80::", 10, 128, 1, 1),
 	};
 	size_t n = sizeof(want) / sizeof(want[0]), i;
 	struct vrpset *set = set_with_tas();
@@ -162,8 +140,8 @@ START_TEST(test_vrpset_finish_sorts_ipv4_before_ipv6)
 	struct vrpset *set = set_with_tas();
 
 	/* ::/0 is all zero bytes, so only the family puts it last. */
-	add(set, vrp("::", 0, 0, 0, 0));
-	add(set, vrp("255.0.0.0", 8, 8, 0, 0));
+	add(set, testdata_vrp("::", 0, 0, 0, 0));
+	add(set, testdata_vrp("255.0.0.0", 8, 8, 0, 0));
 	ck_assert(vrpset_finish(set));
 	ck_assert_uint_eq(set->vrps[0].afi, 4);
 	ck_assert_uint_eq(set->vrps[1].afi, 6);
@@ -174,14 +152,14 @@ END_TEST
 START_TEST(test_vrpset_add_vrp_rejects_host_bits)
 {
 	struct vrpset *set = set_with_tas();
-	struct vrp v = vrp("192.0.2.1", 24, 24, 64496, 0);
+	struct vrp v = testdata_vrp("192.0.2.1", 24, 24, 64496, 0);
 
 	errno = 0;
 	ck_assert(!vrpset_add_vrp(set, &v));
 	ck_assert_int_eq(errno, EINVAL);
-	v = vrp("2001:db8::1", 127, 128, 64496, 0);
+	v = testdata_vrp("2001:db8::1", 127, 128, 64496, 0);
 	ck_assert(!vrpset_add_vrp(set, &v));
-	v = vrp("2001:db8::1", 128, 128, 64496, 0);
+	v = testdata_vrp("2001:db8::1", 128, 128, 64496, 0);
 	ck_assert(vrpset_add_vrp(set, &v));
 	ck_assert_uint_eq(set->num_vrps, 1);
 	vrpset_free(set);
@@ -191,7 +169,7 @@ END_TEST
 START_TEST(test_vrpset_add_vrp_rejects_bytes_after_ipv4_address)
 {
 	struct vrpset *set = set_with_tas();
-	struct vrp v = vrp("192.0.2.0", 24, 24, 64496, 0);
+	struct vrp v = testdata_vrp("192.0.2.0", 24, 24, 64496, 0);
 
 	v.addr[15] = 1;
 	errno = 0;
@@ -207,13 +185,13 @@ START_TEST(test_vrpset_add_vrp_rejects_maxlen_out_of_range)
 	struct vrpset *set = set_with_tas();
 	struct vrp v;
 
-	v = vrp("192.0.2.0", 24, 23, 64496, 0);
+	v = testdata_vrp("192.0.2.0", 24, 23, 64496, 0);
 	ck_assert(!vrpset_add_vrp(set, &v));
-	v = vrp("192.0.2.0", 24, 33, 64496, 0);
+	v = testdata_vrp("192.0.2.0", 24, 33, 64496, 0);
 	ck_assert(!vrpset_add_vrp(set, &v));
-	v = vrp("2001:db8::", 32, 129, 64496, 0);
+	v = testdata_vrp("2001:db8::", 32, 129, 64496, 0);
 	ck_assert(!vrpset_add_vrp(set, &v));
-	v = vrp("192.0.2.0", 24, 32, 64496, 0);
+	v = testdata_vrp("192.0.2.0", 24, 32, 64496, 0);
 	ck_assert(vrpset_add_vrp(set, &v));
 	ck_assert_uint_eq(set->num_vrps, 1);
 	vrpset_free(set);
@@ -223,12 +201,12 @@ END_TEST
 START_TEST(test_vrpset_add_vrp_rejects_unknown_ta_and_family)
 {
 	struct vrpset *set = set_with_tas();
-	struct vrp v = vrp("192.0.2.0", 24, 24, 64496, 2);
+	struct vrp v = testdata_vrp("192.0.2.0", 24, 24, 64496, 2);
 
 	errno = 0;
 	ck_assert(!vrpset_add_vrp(set, &v));
 	ck_assert_int_eq(errno, EINVAL);
-	v = vrp("192.0.2.0", 24, 24, 64496, 0);
+	v = testdata_vrp("192.0.2.0", 24, 24, 64496, 0);
 	v.afi = 5;
 	ck_assert(!vrpset_add_vrp(set, &v));
 	ck_assert_uint_eq(set->num_vrps, 0);
@@ -419,9 +397,9 @@ START_TEST(test_vrpset_merge_moves_everything_and_empties_src)
 	struct vrpset *dst = set_with_tas(), *src = set_with_tas();
 	const uint32_t a[] = {64497}, b[] = {64498};
 
-	add(dst, vrp("192.0.2.0", 24, 24, 64496, 0));
-	add(src, vrp("192.0.2.0", 24, 24, 64496, 0));
-	add(src, vrp("2001:db8::", 32, 32, 64496, 1));
+	add(dst, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(src, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(src, testdata_vrp("2001:db8::", 32, 32, 64496, 1));
 	ck_assert(vrpset_add_vap(dst, 0, 64496, a, 1));
 	ck_assert(vrpset_add_vap(src, 0, 64496, b, 1));
 	ck_assert(vrpset_add_key(src, 1, 64496, ski_a, spki_a, 3));
@@ -435,7 +413,7 @@ START_TEST(test_vrpset_merge_moves_everything_and_empties_src)
 	ck_assert_uint_eq(dst->num_keys, 1);
 
 	/* The emptied src is still a usable set with its TAs. */
-	add(src, vrp("198.51.100.0", 24, 24, 64496, 1));
+	add(src, testdata_vrp("198.51.100.0", 24, 24, 64496, 1));
 	ck_assert(vrpset_merge(dst, src));
 	vrpset_free(src);
 
@@ -453,7 +431,7 @@ START_TEST(test_vrpset_merge_into_empty_set_takes_tas)
 	struct vrpset *dst = vrpset_new(), *src = set_with_tas();
 
 	ck_assert_ptr_nonnull(dst);
-	add(src, vrp("192.0.2.0", 24, 24, 64496, 1));
+	add(src, testdata_vrp("192.0.2.0", 24, 24, 64496, 1));
 	ck_assert(vrpset_merge(dst, src));
 	ck_assert_uint_eq(dst->num_tas, 2);
 	ck_assert_str_eq(dst->tas[1], "ta2");
@@ -481,7 +459,7 @@ START_TEST(test_vrpset_merge_refuses_different_tas)
 
 	ck_assert_ptr_nonnull(src);
 	ck_assert_int_eq(vrpset_add_ta(src, "ta2"), 0);
-	add(src, vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(src, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
 	sets[0] = dst;
 	sets[1] = src;
 	log = captured_log(merge_sets, sets);
@@ -501,9 +479,9 @@ START_TEST(test_vrpset_count_per_family)
 	struct vrpset *set = set_with_tas();
 	size_t v4, v6;
 
-	add(set, vrp("192.0.2.0", 24, 24, 64496, 0));
-	add(set, vrp("198.51.100.0", 24, 24, 64496, 0));
-	add(set, vrp("2001:db8::", 32, 32, 64496, 0));
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(set, testdata_vrp("198.51.100.0", 24, 24, 64496, 0));
+	add(set, testdata_vrp("2001:db8::", 32, 32, 64496, 0));
 	ck_assert(vrpset_finish(set));
 	vrpset_count(set, &v4, &v6);
 	ck_assert_uint_eq(v4, 2);
@@ -565,6 +543,29 @@ START_TEST(test_vrpset_grows_to_a_million_vrps)
 }
 END_TEST
 
+START_TEST(test_vrpset_clone_is_deep_and_equal)
+{
+	struct vrpset *set = set_with_tas(), *c;
+	uint32_t providers[] = {3, 1};
+
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 1));
+	ck_assert(vrpset_add_vap(set, 0, 64500, providers, 2));
+	ck_assert(vrpset_add_key(set, 1, 64497, ski_a, spki_a, sizeof(spki_a)));
+	ck_assert(vrpset_finish(set));
+	ck_assert_ptr_nonnull(c = vrpset_clone(set));
+	ck_assert_uint_eq(c->num_tas, 2);
+	ck_assert_str_eq(c->tas[1], "ta2");
+	ck_assert_mem_eq(c->vrps, set->vrps, sizeof(*c->vrps));
+	ck_assert_ptr_ne(c->vaps[0].providers, set->vaps[0].providers);
+	ck_assert_uint_eq(c->vaps[0].providers[1], 3);
+	ck_assert_ptr_ne(c->keys[0].spki, set->keys[0].spki);
+	ck_assert_mem_eq(c->keys[0].spki, spki_a, sizeof(spki_a));
+	vrpset_free(set);
+	ck_assert_uint_eq(c->keys[0].asn, 64497);
+	vrpset_free(c);
+}
+END_TEST
+
 static Suite *
 vrpset_suite(void)
 {
@@ -616,6 +617,7 @@ vrpset_suite(void)
 	tc = tcase_create("size");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_vrpset_grows_to_a_million_vrps);
+	tcase_add_test(tc, test_vrpset_clone_is_deep_and_equal);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -5,6 +5,7 @@ The "good" fixture is served over HTTPS on 127.0.0.1 (generation 1, then
 2). vrpd (no --once) must:
 - validate on start, write --output, log "validation cycle complete" and
   serve exactly generation 1's VRPs to rtrlib's rtrclient;
+- answer every vrpctl command over its control socket;
 - on its next periodic cycle (--refresh 10) serve generation 2 as a new
   serial, and a connected `rtrclient -p` must receive exactly the change;
 - validate at once on SIGUSR1;
@@ -13,6 +14,7 @@ The "good" fixture is served over HTTPS on 127.0.0.1 (generation 1, then
   stop promptly with status 0 on SIGTERM in the middle of that cycle.
 """
 
+import json
 import os
 import re
 import shutil
@@ -28,6 +30,7 @@ import once_rrdp as rr  # noqa: E402
 import rtr_wire as w  # noqa: E402
 
 VRPD = os.environ.get("VRPD", rr.VRPD)
+VRPCTL = os.path.join(os.path.dirname(VRPD), "vrpctl")
 REFRESH = 10
 
 failures = []
@@ -82,11 +85,72 @@ def updates(proc, since):
     return got
 
 
+def vrpctl(sock, *args):
+    r = subprocess.run([VRPCTL, "--socket", sock, *args],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=30)
+    return r.returncode, r.stdout, r.stderr
+
+
+def admin(v, sock, case):
+    """Every vrpctl command against the running daemon."""
+    csv = rr.expected(case, "gen1")
+    rows = [l.split(",") for l in csv.splitlines()[1:]]
+    tas = sorted(set(r[3] for r in rows))
+    rc, out, err = vrpctl(sock, "count")
+    check(rc == 0 and f"VRPs:        {len(rows)} " in out and
+          all(f"  {ta} " in out for ta in tas),
+          "vrpctl count: the total and every TA", out + err)
+    print(out, end="", flush=True)
+    rc, out, err = vrpctl(sock, "count", "--json")
+    try:
+        j = json.loads(out)
+        ok = rc == 0 and j["vrps"] == len(rows) and \
+            sum(t["vrps"] for t in j["tas"].values()) == len(rows)
+    except (ValueError, KeyError):
+        ok = False
+    check(ok, "vrpctl count --json agrees", out + err)
+    asn, prefix, maxlen, ta = rows[0]
+    rc, out, err = vrpctl(sock, "check", asn, prefix)
+    check(rc == 0 and ": valid" in out and f"{prefix}-{maxlen} {asn} ({ta})"
+          in out, "vrpctl check: valid, with the matching VRP", out + err)
+    print(out, end="", flush=True)
+    rc, out, err = vrpctl(sock, "check", "AS4294967294", prefix)
+    check(rc == 1 and ": invalid" in out, "vrpctl check: invalid (exit 1)",
+          out + err)
+    rc, out, err = vrpctl(sock, "check", "AS1", "203.0.113.0/24")
+    check(rc == 2 and ": not-found" in out,
+          "vrpctl check: not-found (exit 2)", out + err)
+    rc, out, err = vrpctl(sock, "check", "AS1", "203.0.113.1/24")
+    check(rc == 3 and "host bits" in err, "vrpctl check: a bad prefix named",
+          out + err)
+    rc, out, err = vrpctl(sock, "dump")
+    check(rc == 0 and out == csv, "vrpctl dump equals --output csv",
+          out[:300] + err)
+    rc, out, err = vrpctl(sock, "dump", "--format", "json")
+    check(rc == 0 and out.startswith('{"metadata"'), "vrpctl dump json",
+          out[:200] + err)
+    rc, out, err = vrpctl(sock, "status")
+    check(rc == 0 and "serial:" in out and "routers:     1" in out and
+          "version 1, serial" in out and "cycles:" in out,
+          "vrpctl status: serial, last cycle, the connected router",
+          out + err)
+    print(out, end="", flush=True)
+    mark = v.mark()
+    rc, out, err = vrpctl(sock, "reload")
+    check(rc == 0 and v.wait(r"validation cycle complete", 60, since=mark),
+          "vrpctl reload runs a cycle", out + err)
+    rc, out, err = vrpctl(sock + ".missing", "count")
+    check(rc == 3 and "not running" in err and len(err.splitlines()) == 1,
+          "vrpctl without a daemon: one line, exit 3", err)
+
+
 def daemon(tals, cache, ca, out, *extra):
     v = w.Proc([VRPD, "--tal-dir", tals, "--cache-dir", cache,
                 "--ca-file", ca, "--now", rr.EVAL, "--rtr-listen",
                 "127.0.0.1:0", "--refresh", str(REFRESH), "--output",
-                f"csv:{out}", "--verbose", *extra], name="vrpd")
+                f"csv:{out}", "--socket", os.path.join(cache, "control.sock"),
+                "--verbose", *extra], name="vrpd")
     m = v.wait(r"rtr: listening on 127\.0\.0\.1:(\d+)", 20)
     if not m:
         v.stop(9)
@@ -117,6 +181,7 @@ def cycles(v, case, www, tals, cache, ca, out, work):
             time.sleep(0.2)
         check(set(p for s, p in updates(client, 0) if s == "+") == gen1,
               "a connected rtrclient holds generation 1")
+        admin(v, os.path.join(cache, "control.sock"), case)
         mark = client.mark()
         vmark = v.mark()
         os.unlink(www)
