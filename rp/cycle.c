@@ -15,7 +15,11 @@
 #include "cycle.h"
 #include "lkg.h"
 #include "log.h"
+#include "slurm.h"
 #include "timefmt.h"
+
+/* --slurm files at most; operators use one or two. */
+#define MAX_SLURM_FILES 16
 
 bool
 cycle_write_output(const struct output_req *req, const struct vrpset *set,
@@ -51,6 +55,40 @@ cycle_write_output(const struct output_req *req, const struct vrpset *set,
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Reads every SLURM file and applies them to set; false with a message
+ * naming the file when one is broken or they overlap (RFC 8416 s.4.2).
+ */
+static bool
+cycle_slurm(const struct cycle_config *c, struct vrpset *set, char *err,
+	    size_t errlen)
+{
+	struct slurm *files[MAX_SLURM_FILES];
+	size_t i, n = 0;
+	bool ok = false;
+
+	if (c->num_slurm > MAX_SLURM_FILES) {
+		snprintf(err, errlen, "more than %d SLURM files",
+			 MAX_SLURM_FILES);
+		return false;
+	}
+	for (; n < c->num_slurm; n++) {
+		if ((files[n] = slurm_load(c->slurm[n], err, errlen)) == NULL)
+			goto out;
+	}
+	if (!slurm_check_overlap(files, n, err, errlen))
+		goto out;
+	if (!slurm_apply(files, n, set)) {
+		snprintf(err, errlen, "applying SLURM: out of memory");
+		goto out;
+	}
+	ok = true;
+out:
+	for (i = 0; i < n; i++)
+		slurm_free(files[i]);
+	return ok;
 }
 
 /* A fetcher for this cycle with every TA certificate fetched; NULL, err. */
@@ -122,6 +160,8 @@ cycle_run(const struct cycle_config *c, struct cycle_result *r, char *err,
 		snprintf(err, errlen, "out of memory sorting the results");
 		goto fail;
 	}
+	if (c->num_slurm > 0 && !cycle_slurm(c, r->set, err, errlen))
+		goto fail;
 	meta.generated = r->now;
 	meta.elapsed = timefmt_since(&start);
 	for (i = 0; i < c->num_outputs; i++) {

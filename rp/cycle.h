@@ -35,6 +35,9 @@ struct cycle_config {
 	size_t num_tals;
 	const struct output_req *outputs;
 	size_t num_outputs;
+	/* RFC 8416 files, read afresh every cycle (a bad one fails it). */
+	const char *const *slurm;
+	size_t num_slurm;
 };
 
 struct cycle_result {

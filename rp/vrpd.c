@@ -38,6 +38,7 @@
 
 #define MAX_OUTPUTS    16
 #define MAX_RTR_LISTEN 16
+#define MAX_SLURM      16
 
 /* RTR defaults: RFC 8210 s.6 timers, and limits for a busy cache. */
 #define DEFAULT_RTR_HISTORY	  10
@@ -91,6 +92,8 @@ struct options {
 	time_t now;
 	bool now_given;
 	int refresh; /* daemon: seconds between validation cycles */
+	const char *slurm[MAX_SLURM];
+	size_t num_slurm;
 	int jobs;
 	int max_depth;
 	/* --vrps mode */
@@ -104,28 +107,33 @@ struct options {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
-		"usage: vrpd --once [--mirror DIR] [--tal FILE]... [--tal-dir "
-		"DIR]\n"
-		"            [--ca-file FILE] [--fetch-jobs N] "
-		"[--no-rsync|--no-rrdp]\n"
-		"            [--now TIME] [--output FORMAT[:PATH]]... "
-		"[--jobs N]\n"
-		"            [--max-cert-depth N] [--cache-dir DIR] "
-		"[--verbose]\n"
-		"       vrpd --vrps FILE --rtr-listen ADDR:PORT... "
-		"[--rtr-history N]\n"
-		"            [--rtr-max-version V] [--rtr-max-clients N] "
-		"[--rtr-max-pdu BYTES]\n"
-		"            [--rtr-hello-timeout S] [--rtr-write-timeout S]\n"
-		"            [--rtr-refresh S] [--rtr-retry S] [--rtr-expire "
-		"S]\n"
-		"            [--rtr-state FILE | --cache-dir DIR] [--verbose]\n"
-		"       vrpd --version\n"
-		"FORMAT is csv, json, openbgpd or bird; PATH - is stdout.\n"
-		"TIME is seconds since the epoch or RFC 3339 "
-		"(2026-06-01T00:00:00Z).\n"
-		"ADDR:PORT is 192.0.2.1:8323 or [2001:db8::1]:8323.\n");
+	fprintf(
+	    fp,
+	    "usage: vrpd [--once] [--mirror DIR] [--tal FILE]... [--tal-dir "
+	    "DIR]\n"
+	    "            [--ca-file FILE] [--fetch-jobs N] "
+	    "[--no-rsync|--no-rrdp]\n"
+	    "            [--now TIME] [--output FORMAT[:PATH]]... "
+	    "[--jobs N]\n"
+	    "            [--max-cert-depth N] [--cache-dir DIR] "
+	    "[--slurm FILE]...\n"
+	    "            [--refresh S] [--socket PATH] [RTR options] "
+	    "[--verbose]\n"
+	    "       vrpd --vrps FILE --rtr-listen ADDR:PORT... "
+	    "[--rtr-history N]\n"
+	    "            [--rtr-max-version V] [--rtr-max-clients N] "
+	    "[--rtr-max-pdu BYTES]\n"
+	    "            [--rtr-hello-timeout S] [--rtr-write-timeout S]\n"
+	    "            [--rtr-refresh S] [--rtr-retry S] [--rtr-expire "
+	    "S]\n"
+	    "            [--rtr-state FILE | --cache-dir DIR] [--verbose]\n"
+	    "       vrpd --version\n"
+	    "FORMAT is csv, json, openbgpd or bird; PATH - is stdout.\n"
+	    "TIME is seconds since the epoch or RFC 3339 "
+	    "(2026-06-01T00:00:00Z).\n"
+	    "ADDR:PORT is 192.0.2.1:8323 or [2001:db8::1]:8323.\n"
+	    "Without --once vrpd is the daemon: it validates every --refresh "
+	    "seconds\n(default 600) and serves routers over RTR.\n");
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -211,7 +219,8 @@ enum option_code {
 	OPT_RTR_EXPIRE,
 	OPT_RTR_STATE,
 	OPT_REFRESH,
-	OPT_SOCKET
+	OPT_SOCKET,
+	OPT_SLURM
 };
 
 /* The --vrps mode's options; false for an option that is not one. */
@@ -279,6 +288,11 @@ parse_rtr_option(struct options *o, int ch)
 		return true;
 	case OPT_SOCKET:
 		o->rtr.control_path = optarg;
+		return true;
+	case OPT_SLURM:
+		if (o->num_slurm == MAX_SLURM)
+			die("--slurm: at most %d files", MAX_SLURM);
+		o->slurm[o->num_slurm++] = optarg;
 		return true;
 	}
 	return false;
@@ -363,9 +377,10 @@ check_rtr_options(struct options *o)
 	static char what[PATH_MAX + 32];
 
 	if (o->once || o->mirror != NULL || o->num_tal_files > 0 ||
-	    o->num_tal_dirs > 0 || o->num_outputs > 0)
+	    o->num_tal_dirs > 0 || o->num_outputs > 0 || o->num_slurm > 0)
 		die("--vrps serves a file without validating: --once, "
-		    "--mirror, --tal, --tal-dir and --output do not apply");
+		    "--mirror, --tal, --tal-dir, --output and --slurm do not "
+		    "apply");
 	if (o->num_rtr_listen == 0)
 		die("--vrps %s: give at least one --rtr-listen ADDR:PORT",
 		    o->vrps);
@@ -421,6 +436,7 @@ parse_args(struct options *o, int argc, char **argv)
 	    {"rtr-state", required_argument, NULL, OPT_RTR_STATE},
 	    {"refresh", required_argument, NULL, OPT_REFRESH},
 	    {"socket", required_argument, NULL, OPT_SOCKET},
+	    {"slurm", required_argument, NULL, OPT_SLURM},
 	    {NULL, 0, NULL, 0},
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -635,6 +651,8 @@ cycle_setup(struct options *o, struct cycle_config *c, struct tal **tals,
 	c->num_tals = ntals;
 	c->outputs = o->outputs;
 	c->num_outputs = o->num_outputs;
+	c->slurm = o->slurm;
+	c->num_slurm = o->num_slurm;
 	if (o->mirror != NULL)
 		return;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
