@@ -21,6 +21,7 @@
 
 #include <curl/curl.h>
 
+#include "conffile.h"
 #include "cycle.h"
 #include "limits.h"
 #include "lkg.h"
@@ -51,6 +52,9 @@
 /* The state file's name in --cache-dir, and the saved set's. */
 #define RTR_STATE_NAME "rtr-state"
 #define SAVED_SET_NAME "vrps.json"
+
+/* The config file read when there is one and --config names none. */
+#define DEFAULT_CONFIG "/etc/vrpd/vrpd.conf"
 
 /* Where the control socket goes for root (vrpctl looks there first). */
 #define DEFAULT_SOCKET_DIR "/run/vrpd"
@@ -220,7 +224,47 @@ enum option_code {
 	OPT_RTR_STATE,
 	OPT_REFRESH,
 	OPT_SOCKET,
-	OPT_SLURM
+	OPT_SLURM,
+	OPT_CONFIG
+};
+
+/* Every option; the config file's keys are the same names. */
+static const struct option longopts[] = {
+    {"once", no_argument, NULL, OPT_ONCE},
+    {"tal", required_argument, NULL, OPT_TAL},
+    {"tal-dir", required_argument, NULL, OPT_TAL_DIR},
+    {"mirror", required_argument, NULL, OPT_MIRROR},
+    {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"no-rsync", no_argument, NULL, OPT_NO_RSYNC},
+    {"no-rrdp", no_argument, NULL, OPT_NO_RRDP},
+    {"fetch-jobs", required_argument, NULL, OPT_FETCH_JOBS},
+    {"now", required_argument, NULL, OPT_NOW},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"max-cert-depth", required_argument, NULL, OPT_DEPTH},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"vrps", required_argument, NULL, OPT_VRPS},
+    {"rtr-listen", required_argument, NULL, OPT_RTR_LISTEN},
+    {"rtr-history", required_argument, NULL, OPT_RTR_HISTORY},
+    {"rtr-max-version", required_argument, NULL, OPT_RTR_MAX_VERSION},
+    {"rtr-max-clients", required_argument, NULL, OPT_RTR_MAX_CLIENTS},
+    {"rtr-max-pdu", required_argument, NULL, OPT_RTR_MAX_PDU},
+    {"rtr-hello-timeout", required_argument, NULL,
+     OPT_RTR_HELLO_TIMEOUT},
+    {"rtr-write-timeout", required_argument, NULL,
+     OPT_RTR_WRITE_TIMEOUT},
+    {"rtr-refresh", required_argument, NULL, OPT_RTR_REFRESH},
+    {"rtr-retry", required_argument, NULL, OPT_RTR_RETRY},
+    {"rtr-expire", required_argument, NULL, OPT_RTR_EXPIRE},
+    {"rtr-state", required_argument, NULL, OPT_RTR_STATE},
+    {"refresh", required_argument, NULL, OPT_REFRESH},
+    {"socket", required_argument, NULL, OPT_SOCKET},
+    {"slurm", required_argument, NULL, OPT_SLURM},
+    {NULL, 0, NULL, 0},
 };
 
 /* The --vrps mode's options; false for an option that is not one. */
@@ -288,6 +332,8 @@ parse_rtr_option(struct options *o, int ch)
 		return true;
 	case OPT_SOCKET:
 		o->rtr.control_path = optarg;
+		return true;
+	case OPT_CONFIG: /* read before the options, in main() */
 		return true;
 	case OPT_SLURM:
 		if (o->num_slurm == MAX_SLURM)
@@ -403,42 +449,6 @@ check_rtr_options(struct options *o)
 static void
 parse_args(struct options *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"once", no_argument, NULL, OPT_ONCE},
-	    {"tal", required_argument, NULL, OPT_TAL},
-	    {"tal-dir", required_argument, NULL, OPT_TAL_DIR},
-	    {"mirror", required_argument, NULL, OPT_MIRROR},
-	    {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
-	    {"ca-file", required_argument, NULL, OPT_CA_FILE},
-	    {"no-rsync", no_argument, NULL, OPT_NO_RSYNC},
-	    {"no-rrdp", no_argument, NULL, OPT_NO_RRDP},
-	    {"fetch-jobs", required_argument, NULL, OPT_FETCH_JOBS},
-	    {"now", required_argument, NULL, OPT_NOW},
-	    {"output", required_argument, NULL, OPT_OUTPUT},
-	    {"jobs", required_argument, NULL, OPT_JOBS},
-	    {"max-cert-depth", required_argument, NULL, OPT_DEPTH},
-	    {"version", no_argument, NULL, OPT_VERSION},
-	    {"verbose", no_argument, NULL, OPT_VERBOSE},
-	    {"help", no_argument, NULL, OPT_HELP},
-	    {"vrps", required_argument, NULL, OPT_VRPS},
-	    {"rtr-listen", required_argument, NULL, OPT_RTR_LISTEN},
-	    {"rtr-history", required_argument, NULL, OPT_RTR_HISTORY},
-	    {"rtr-max-version", required_argument, NULL, OPT_RTR_MAX_VERSION},
-	    {"rtr-max-clients", required_argument, NULL, OPT_RTR_MAX_CLIENTS},
-	    {"rtr-max-pdu", required_argument, NULL, OPT_RTR_MAX_PDU},
-	    {"rtr-hello-timeout", required_argument, NULL,
-	     OPT_RTR_HELLO_TIMEOUT},
-	    {"rtr-write-timeout", required_argument, NULL,
-	     OPT_RTR_WRITE_TIMEOUT},
-	    {"rtr-refresh", required_argument, NULL, OPT_RTR_REFRESH},
-	    {"rtr-retry", required_argument, NULL, OPT_RTR_RETRY},
-	    {"rtr-expire", required_argument, NULL, OPT_RTR_EXPIRE},
-	    {"rtr-state", required_argument, NULL, OPT_RTR_STATE},
-	    {"refresh", required_argument, NULL, OPT_REFRESH},
-	    {"socket", required_argument, NULL, OPT_SOCKET},
-	    {"slurm", required_argument, NULL, OPT_SLURM},
-	    {NULL, 0, NULL, 0},
-	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int ch;
 
@@ -765,16 +775,45 @@ run_daemon(struct options *o, struct daemon_source *d)
 	return serve_run(&o->rtr);
 }
 
+/*
+ * The config file's options before the command line's: --config FILE
+ * (which must exist), or DEFAULT_CONFIG when there is one.
+ */
+static void
+read_config(int *argc, char ***argv, struct config_args *args)
+{
+	const char *path = NULL;
+	char err[512];
+	int i;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp((*argv)[i], "--config") == 0 && i + 1 < *argc)
+			path = (*argv)[i + 1];
+		else if (strncmp((*argv)[i], "--config=", 9) == 0)
+			path = (*argv)[i] + 9;
+	}
+	if (path == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
+		path = DEFAULT_CONFIG;
+	if (path == NULL)
+		return;
+	if (!config_load(path, longopts, *argc, *argv, args, err, sizeof(err)))
+		die("%s", err);
+	*argc = args->argc;
+	*argv = args->argv;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct daemon_source d;
+	static struct config_args args;
 	struct options o = {0};
 	struct tal *tals[MAX_TAS];
 	struct stat sb;
 	size_t ntals, i;
 	int rc;
 
+	read_config(&argc, &argv, &args);
 	parse_args(&o, argc, argv);
 	if (o.vrps != NULL)
 		return serve_run(&o.rtr);
