@@ -22,6 +22,12 @@ void log_setlevel(enum log_level level);
  */
 void log_setprefix(const char *prefix);
 
+/*
+ * Sends all further messages to syslog(3) under ident, at LOG_WARNING,
+ * LOG_INFO or LOG_DEBUG by their level (a daemon without a terminal).
+ */
+void log_tosyslog(const char *ident);
+
 /* Sends all further messages to fp (NULL means stderr again). */
 void log_setstream(FILE *fp);
 

@@ -27,6 +27,7 @@
 #include "lkg.h"
 #include "log.h"
 #include "output.h"
+#include "proc.h"
 #include "rsakeys.h"
 #include "tal.h"
 #include "timefmt.h"
@@ -52,6 +53,9 @@
 /* The state file's name in --cache-dir, and the saved set's. */
 #define RTR_STATE_NAME "rtr-state"
 #define SAVED_SET_NAME "vrps.json"
+
+/* The status page and metrics, for the local host only by default. */
+#define DEFAULT_HTTP_LISTEN "127.0.0.1:8080"
 
 /* The config file read when there is one and --config names none. */
 #define DEFAULT_CONFIG "/etc/vrpd/vrpd.conf"
@@ -98,6 +102,10 @@ struct options {
 	int refresh; /* daemon: seconds between validation cycles */
 	const char *slurm[MAX_SLURM];
 	size_t num_slurm;
+	/* running as a daemon */
+	bool foreground, syslog, no_http;
+	const char *pid_file;
+	const char *user;
 	int jobs;
 	int max_depth;
 	/* --vrps mode */
@@ -225,7 +233,13 @@ enum option_code {
 	OPT_REFRESH,
 	OPT_SOCKET,
 	OPT_SLURM,
-	OPT_CONFIG
+	OPT_CONFIG,
+	OPT_FOREGROUND,
+	OPT_SYSLOG,
+	OPT_PID_FILE,
+	OPT_USER,
+	OPT_HTTP_LISTEN,
+	OPT_NO_HTTP
 };
 
 /* Every option; the config file's keys are the same names. */
@@ -247,16 +261,20 @@ static const struct option longopts[] = {
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"help", no_argument, NULL, OPT_HELP},
     {"config", required_argument, NULL, OPT_CONFIG},
+    {"foreground", no_argument, NULL, OPT_FOREGROUND},
+    {"syslog", no_argument, NULL, OPT_SYSLOG},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"user", required_argument, NULL, OPT_USER},
+    {"http-listen", required_argument, NULL, OPT_HTTP_LISTEN},
+    {"no-http", no_argument, NULL, OPT_NO_HTTP},
     {"vrps", required_argument, NULL, OPT_VRPS},
     {"rtr-listen", required_argument, NULL, OPT_RTR_LISTEN},
     {"rtr-history", required_argument, NULL, OPT_RTR_HISTORY},
     {"rtr-max-version", required_argument, NULL, OPT_RTR_MAX_VERSION},
     {"rtr-max-clients", required_argument, NULL, OPT_RTR_MAX_CLIENTS},
     {"rtr-max-pdu", required_argument, NULL, OPT_RTR_MAX_PDU},
-    {"rtr-hello-timeout", required_argument, NULL,
-     OPT_RTR_HELLO_TIMEOUT},
-    {"rtr-write-timeout", required_argument, NULL,
-     OPT_RTR_WRITE_TIMEOUT},
+    {"rtr-hello-timeout", required_argument, NULL, OPT_RTR_HELLO_TIMEOUT},
+    {"rtr-write-timeout", required_argument, NULL, OPT_RTR_WRITE_TIMEOUT},
     {"rtr-refresh", required_argument, NULL, OPT_RTR_REFRESH},
     {"rtr-retry", required_argument, NULL, OPT_RTR_RETRY},
     {"rtr-expire", required_argument, NULL, OPT_RTR_EXPIRE},
@@ -334,6 +352,24 @@ parse_rtr_option(struct options *o, int ch)
 		o->rtr.control_path = optarg;
 		return true;
 	case OPT_CONFIG: /* read before the options, in main() */
+		return true;
+	case OPT_FOREGROUND:
+		o->foreground = true;
+		return true;
+	case OPT_SYSLOG:
+		o->syslog = true;
+		return true;
+	case OPT_PID_FILE:
+		o->pid_file = optarg;
+		return true;
+	case OPT_USER:
+		o->user = optarg;
+		return true;
+	case OPT_HTTP_LISTEN:
+		o->rtr.http_listen = optarg;
+		return true;
+	case OPT_NO_HTTP:
+		o->no_http = true;
 		return true;
 	case OPT_SLURM:
 		if (o->num_slurm == MAX_SLURM)
@@ -423,10 +459,11 @@ check_rtr_options(struct options *o)
 	static char what[PATH_MAX + 32];
 
 	if (o->once || o->mirror != NULL || o->num_tal_files > 0 ||
-	    o->num_tal_dirs > 0 || o->num_outputs > 0 || o->num_slurm > 0)
-		die("--vrps serves a file without validating: --once, "
-		    "--mirror, --tal, --tal-dir, --output and --slurm do not "
-		    "apply");
+	    o->num_tal_dirs > 0 || o->num_outputs > 0 || o->num_slurm > 0 ||
+	    o->user != NULL || o->pid_file != NULL || o->syslog)
+		die("--vrps serves a file in the foreground without "
+		    "validating: --once, --mirror, --tal, --tal-dir, --output, "
+		    "--slurm, --user, --pid-file and --syslog do not apply");
 	if (o->num_rtr_listen == 0)
 		die("--vrps %s: give at least one --rtr-listen ADDR:PORT",
 		    o->vrps);
@@ -540,6 +577,11 @@ parse_args(struct options *o, int argc, char **argv)
 		check_rtr_options(o);
 		return;
 	}
+	if (o->once &&
+	    (o->foreground || o->syslog || o->pid_file != NULL ||
+	     o->user != NULL))
+		die("--foreground, --syslog, --pid-file and --user are for the "
+		    "daemon (no --once)");
 	if (o->once && o->num_rtr_listen > 0)
 		die("--once validates and exits; --rtr-listen is for the "
 		    "daemon (no --once) and --vrps");
@@ -560,6 +602,14 @@ parse_args(struct options *o, int argc, char **argv)
 	default_rtr_listen(o);
 	default_socket(o);
 	check_rtr_common(o);
+	if (o->user != NULL && geteuid() != 0)
+		die("--user %s: only root can become another user", o->user);
+	if (o->no_http)
+		o->rtr.http_listen = NULL;
+	else if (o->rtr.http_listen == NULL)
+		o->rtr.http_listen = DEFAULT_HTTP_LISTEN;
+	if (o->pid_file == NULL && !o->foreground && geteuid() == 0)
+		o->pid_file = DEFAULT_SOCKET_DIR "/vrpd.pid";
 }
 
 /*
@@ -704,6 +754,8 @@ struct daemon_source {
 	size_t cycles;
 	time_t last_end;
 	char last[1024];
+	bool last_ok;
+	struct cycle_result result; /* numbers only: .set is not kept */
 };
 
 static struct vrpset *
@@ -717,6 +769,7 @@ produce_cycle(void *arg, char *err, size_t errlen)
 	if (!cycle_run(&d->cycle, &r, err, errlen)) {
 		pthread_mutex_lock(&d->lock);
 		d->last_end = time(NULL);
+		d->last_ok = false;
 		snprintf(d->last, sizeof(d->last), "failed: %s", err);
 		pthread_mutex_unlock(&d->lock);
 		return NULL;
@@ -730,6 +783,9 @@ produce_cycle(void *arg, char *err, size_t errlen)
 	pthread_mutex_lock(&d->lock);
 	d->cycles++;
 	d->last_end = time(NULL);
+	d->last_ok = true;
+	d->result = r;
+	d->result.set = NULL;
 	snprintf(d->last, sizeof(d->last), "%s", summary);
 	pthread_mutex_unlock(&d->lock);
 	log_info("validation cycle %zu: %s", d->cycles, summary);
@@ -751,11 +807,62 @@ describe_cycle(void *arg, FILE *fp)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/*
+ * Once the sockets are bound: the pid file, and root given up (the cache
+ * and the control socket's directory handed to --user first).
+ */
+static bool
+daemon_bound(void *arg)
+{
+	struct options *o = arg;
+	const char *dirs[3] = {o->cache_dir, NULL, NULL};
+	static char sockdir[PATH_MAX];
+
+	if (o->pid_file != NULL && !proc_pidfile(o->pid_file))
+		return false;
+	if (o->user == NULL)
+		return true;
+	snprintf(sockdir, sizeof(sockdir), "%s", o->rtr.control_path);
+	if (strrchr(sockdir, '/') != NULL && strrchr(sockdir, '/') != sockdir) {
+		*strrchr(sockdir, '/') = '\0';
+		if (strcmp(sockdir, o->cache_dir) != 0)
+			dirs[1] = sockdir;
+	}
+	return proc_drop(o->user, dirs);
+}
+
+static void
+daemon_cleanup(void *arg)
+{
+	(void)arg;
+	proc_pidfile_remove();
+}
+
+static void
+http_stats(void *arg, struct httpd_state *st)
+{
+	struct daemon_source *d = arg;
+
+	pthread_mutex_lock(&d->lock);
+	st->cycles = d->cycles;
+	st->last_cycle_end = d->last_end;
+	st->last_cycle_seconds = d->result.seconds;
+	st->last_cycle_ok = d->last_ok;
+	if (!d->last_ok && d->last_end != 0)
+		snprintf(st->last_error, sizeof(st->last_error), "%.*s",
+			 (int)sizeof(st->last_error) - 1, d->last);
+	st->stats = d->result.stats;
+	st->fetch = d->result.fetch;
+	st->fetched = d->result.fetched;
+	pthread_mutex_unlock(&d->lock);
+}
+
 /* The daemon: validate every --refresh seconds and serve over RTR. */
 static int
 run_daemon(struct options *o, struct daemon_source *d)
 {
 	static char saved[PATH_MAX];
+	int rc;
 
 	if ((size_t)snprintf(saved, sizeof(saved), "%s/%s", o->cache_dir,
 			     SAVED_SET_NAME) >= sizeof(saved))
@@ -770,9 +877,21 @@ run_daemon(struct options *o, struct daemon_source *d)
 	    .refresh_ms = 1000ULL * (unsigned)o->refresh,
 	    .abandon_on_stop = true,
 	    .describe = describe_cycle,
+	    .http_stats = http_stats,
 	};
+	o->rtr.bound = daemon_bound;
+	o->rtr.cleanup = daemon_cleanup;
+	o->rtr.bound_arg = o;
 	pthread_mutex_init(&d->lock, NULL);
-	return serve_run(&o->rtr);
+	if (!o->foreground) {
+		log_tosyslog("vrpd");
+		if (!proc_detach())
+			return 1;
+	} else if (o->syslog) {
+		log_tosyslog("vrpd");
+	}
+	rc = serve_run(&o->rtr);
+	return rc;
 }
 
 /*

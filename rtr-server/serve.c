@@ -30,6 +30,9 @@
  */
 #define RELOAD_SETTLE_MS 20
 
+/* How often the HTTP server's router list and numbers are refreshed. */
+#define HTTP_TICK_MS 1000
+
 struct serve {
 	const struct serve_config *cfg;
 	uv_loop_t *loop;
@@ -49,6 +52,8 @@ struct serve {
 	struct vrpset *loaded_set; /* the same with TAs, for vrpctl */
 	struct vrpset *current;	   /* what is served, with TAs */
 	struct control *control;
+	struct httpd *httpd;
+	uv_timer_t http_tick;
 	time_t served_since;
 	char err[512];
 	double load_ms;
@@ -128,6 +133,36 @@ first_serial(struct serve *sv, const struct payload *p)
 		history_set_first_serial(sv->h, sv->state.serial + 1);
 }
 
+/* Hands the HTTP server the numbers it shows (routers change anytime). */
+static void
+http_refresh(struct serve *sv)
+{
+	struct httpd_state st;
+	FILE *fp;
+
+	if (sv->httpd == NULL)
+		return;
+	memset(&st, 0, sizeof(st));
+	st.has_data = history_has_data(sv->h);
+	st.serial = history_serial(sv->h);
+	st.session_id = history_session_id(sv->h, 0);
+	st.routers = server_clients(sv->srv);
+	if ((fp = fmemopen(st.routers_text, sizeof(st.routers_text) - 1,
+			   "w")) != NULL) {
+		server_describe(sv->srv, fp);
+		fclose(fp);
+	}
+	if (sv->cfg->source.http_stats != NULL)
+		sv->cfg->source.http_stats(sv->cfg->source.arg, &st);
+	httpd_update(sv->httpd, &st);
+}
+
+static void
+http_ticked(uv_timer_t *t)
+{
+	http_refresh(t->data);
+}
+
 /*
  * Makes p the current payload and tells the routers; set is the same with
  * its TAs (both owned from now on); logs as what.
@@ -147,6 +182,9 @@ publish(struct serve *sv, struct payload *p, struct vrpset *set,
 		vrpset_free(sv->current);
 		sv->current = set;
 		sv->served_since = time(NULL);
+		http_refresh(sv);
+		if (sv->httpd != NULL && r > 0)
+			httpd_publish(sv->httpd, vrpset_clone(set));
 	} else {
 		vrpset_free(set);
 	}
@@ -278,12 +316,16 @@ got_stop(uv_signal_t *handle, int signum)
 			 sv->cfg->source.what);
 		if (sv->control != NULL)
 			unlink(sv->cfg->control_path);
+		if (sv->cfg->cleanup != NULL)
+			sv->cfg->cleanup(sv->cfg->bound_arg);
 		fflush(stderr);
 		_exit(0);
 	}
 	log_info("%s: stopping", strsignal(signum));
 	control_close(sv->control);
 	sv->control = NULL;
+	if (sv->cfg->http_listen != NULL)
+		uv_close((uv_handle_t *)&sv->http_tick, handle_closed);
 	server_close(sv->srv);
 	uv_close((uv_handle_t *)&sv->sighup, handle_closed);
 	uv_close((uv_handle_t *)&sv->sigusr1, handle_closed);
@@ -465,6 +507,23 @@ serve_start(struct serve *sv)
 
 		sv->control = control_new(sv->loop, cfg->control_path, &ops);
 	}
+	if (cfg->http_listen != NULL) {
+		char err[256];
+
+		if ((sv->httpd = httpd_start(cfg->http_listen, err,
+					     sizeof(err))) == NULL)
+			log_warnx("%s; no HTTP status", err);
+		uv_timer_init(sv->loop, &sv->http_tick);
+		sv->http_tick.data = sv;
+		uv_timer_start(&sv->http_tick, http_ticked, HTTP_TICK_MS,
+			       HTTP_TICK_MS);
+		uv_unref((uv_handle_t *)&sv->http_tick);
+		if (sv->httpd != NULL && sv->current != NULL)
+			httpd_publish(sv->httpd, vrpset_clone(sv->current));
+		http_refresh(sv);
+	}
+	if (cfg->bound != NULL && !cfg->bound(cfg->bound_arg))
+		return false;
 	if (cfg->source.watch_path != NULL && !watch_file(sv))
 		return false;
 	serve_load(sv);
@@ -503,8 +562,11 @@ serve_run(const struct serve_config *cfg)
 		uv_walk(sv.loop, close_any, NULL);
 	}
 	uv_run(sv.loop, UV_RUN_DEFAULT);
+	httpd_stop(sv.httpd);
 	history_free(sv.h);
 	vrpset_free(sv.current);
+	if (cfg->cleanup != NULL)
+		cfg->cleanup(cfg->bound_arg);
 	uv_loop_close(sv.loop);
 	free(sv.loop);
 	free(sv.dir);

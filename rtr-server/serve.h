@@ -6,10 +6,12 @@
 #ifndef RTR_SERVE_H
 #define RTR_SERVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "history.h"
+#include "httpd.h"
 #include "server.h"
 
 /* Where payload sets come from. */
@@ -36,6 +38,8 @@ struct serve_source {
 	bool abandon_on_stop;
 	/* Writes what the source last did, for vrpctl status; or NULL. */
 	void (*describe)(void *arg, FILE *fp);
+	/* Fills the cycle part of the HTTP server's numbers; or NULL. */
+	void (*http_stats)(void *arg, struct httpd_state *st);
 };
 
 struct serve_config {
@@ -47,6 +51,15 @@ struct serve_config {
 	struct server_config server;
 	const char *state_path;	  /* NULL: a new session id each start */
 	const char *control_path; /* vrpctl's socket, or NULL for none */
+	const char *http_listen;  /* ADDR:PORT of /metrics etc., or NULL */
+	/*
+	 * Called once the listeners and the control socket are bound and
+	 * before anything is produced (to drop privileges); false stops.
+	 */
+	bool (*bound)(void *arg);
+	/* Called when stopping, also when a cycle is abandoned; or NULL. */
+	void (*cleanup)(void *arg);
+	void *bound_arg; /* for both */
 };
 
 /*

@@ -5,7 +5,8 @@ The "good" fixture is served over HTTPS on 127.0.0.1 (generation 1, then
 2). vrpd (no --once) must:
 - validate on start, write --output, log "validation cycle complete" and
   serve exactly generation 1's VRPs to rtrlib's rtrclient;
-- answer every vrpctl command over its control socket;
+- answer every vrpctl command over its control socket, and serve
+  /metrics (Prometheus text), /status and the validity API over HTTP;
 - on its next periodic cycle (--refresh 10) serve generation 2 as a new
   serial, and a connected `rtrclient -p` must receive exactly the change;
 - validate at once on SIGUSR1;
@@ -24,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import once_rrdp as rr  # noqa: E402
@@ -150,13 +153,72 @@ def daemon(tals, cache, ca, out, *extra):
                 "--ca-file", ca, "--now", rr.EVAL, "--rtr-listen",
                 "127.0.0.1:0", "--refresh", str(REFRESH), "--output",
                 f"csv:{out}", "--socket", os.path.join(cache, "control.sock"),
-                "--verbose", *extra], name="vrpd")
+                "--foreground", "--http-listen", "127.0.0.1:0", "--verbose",
+                *extra], name="vrpd")
     m = v.wait(r"rtr: listening on 127\.0\.0\.1:(\d+)", 20)
-    if not m:
+    h = v.wait(r"http: listening on .*\(port (\d+)\)", 20)
+    if not m or not h:
         v.stop(9)
         sys.exit(f"vrpd did not listen:\n{v.text()}")
     v.port = int(m.group(1))
+    v.http = int(h.group(1))
     return v
+
+
+def http_get(v, path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{v.http}{path}",
+                                timeout=10) as r:
+        return r.status, r.headers.get("Content-Type"), r.read().decode()
+
+
+def http(v, case):
+    """/metrics as Prometheus text, /status, the validity API."""
+    rows = [l.split(",") for l in
+            rr.expected(case, "gen1").splitlines()[1:]]
+    st, ctype, body = http_get(v, "/metrics")
+    helps, types, samples = set(), set(), {}
+    bad = []
+    for line in body.splitlines():
+        if line.startswith("# HELP "):
+            helps.add(line.split()[2])
+        elif line.startswith("# TYPE "):
+            types.add(line.split()[2])
+        else:
+            m = re.match(r'^([a-z_]+)(\{[^}]*\})? (\S+)$', line)
+            if not m:
+                bad.append(line)
+                continue
+            float(m.group(3))
+            samples[m.group(1) + (m.group(2) or "")] = float(m.group(3))
+    names = set(k.split("{")[0] for k in samples)
+    total = sum(val for k, val in samples.items()
+                if k.startswith("vrpd_vrps{"))
+    check(st == 200 and "text/plain" in ctype and not bad and
+          names <= helps and names <= types and total == len(rows) and
+          samples.get("vrpd_rtr_routers") == 1,
+          "/metrics: Prometheus text, VRPs per TA add up, 1 router",
+          f"{bad[:3]} {names - helps} {total}")
+    print("\n".join(body.splitlines()[:12]), flush=True)
+    st, ctype, body = http_get(v, "/status")
+    check(st == 200 and "text/html" in ctype and "serial" in body.lower()
+          and rows[0][3] in body, "/status: an HTML page with the serial")
+    asn, prefix, maxlen, ta = rows[0]
+    st, ctype, body = http_get(v, f"/api/v1/validity/{asn}/{prefix}")
+    j = json.loads(body)
+    check(st == 200 and j["validity"]["state"] == "valid" and
+          j["validity"]["VRPs"]["matched"][0]["ta"] == ta,
+          "validity API: valid", body)
+    st, ctype, body = http_get(v, f"/api/v1/validity/AS4294967294/{prefix}")
+    check(json.loads(body)["validity"]["state"] == "invalid",
+          "validity API: invalid", body)
+    st, ctype, body = http_get(v, "/api/v1/validity/AS1/203.0.113.0/24")
+    check(json.loads(body)["validity"]["state"] == "not-found",
+          "validity API: not-found", body)
+    try:
+        http_get(v, "/api/v1/validity/AS1/203.0.113.1/24")
+        check(False, "validity API: a bad prefix gets 400")
+    except urllib.error.HTTPError as e:
+        check(e.code == 400, f"validity API: a bad prefix gets {e.code}")
 
 
 def cycles(v, case, www, tals, cache, ca, out, work):
@@ -182,6 +244,7 @@ def cycles(v, case, www, tals, cache, ca, out, work):
         check(set(p for s, p in updates(client, 0) if s == "+") == gen1,
               "a connected rtrclient holds generation 1")
         admin(v, os.path.join(cache, "control.sock"), case)
+        http(v, case)
         mark = client.mark()
         vmark = v.mark()
         os.unlink(www)
@@ -244,6 +307,44 @@ def restart(case, port, tals, cache, ca, out, work, server):
         hole.close()
 
 
+def privileges(tals, ca, work):
+    """--user and --pid-file: root given up once the sockets are bound."""
+    if os.geteuid() != 0:
+        print("not root: --user not tested", flush=True)
+        return
+    import pwd
+    nobody = pwd.getpwnam("nobody").pw_uid
+    # The CA file is read at every fetch, after root is given up.
+    os.chmod(work, 0o755)
+    cache = os.path.join(work, "cache-nobody")
+    # Where --user can remove it: the cache is handed over.
+    pid = os.path.join(cache, "vrpd.pid")
+    v = daemon(tals, cache, ca, os.path.join(work, "nobody.csv"),
+               "--user", "nobody", "--pid-file", pid)
+    try:
+        check(v.wait(r"validation cycle complete", 60) is not None,
+              "--user nobody: a cycle completes in the handed-over cache",
+              v.text()[-1500:])
+        uid = [l.split()[1] for l in open(f"/proc/{v.p.pid}/status")
+               if l.startswith("Uid:")][0]
+        check(int(uid) == nobody, f"--user nobody: running as uid {uid}")
+        check(open(pid).read().strip() == str(v.p.pid),
+              "--pid-file holds the pid")
+        second = subprocess.run(
+            [VRPD, "--foreground", "--tal-dir", tals, "--cache-dir",
+             os.path.join(work, "other"), "--rtr-listen", "127.0.0.1:0",
+             "--socket", os.path.join(work, "other.sock"), "--pid-file",
+             pid], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, timeout=30)
+        check(second.returncode != 0 and "another vrpd is running" in
+              second.stdout, "a second vrpd on the same pid file refuses",
+              second.stdout[-500:])
+    finally:
+        rc = v.stop()
+    check(rc == 0 and not os.path.exists(pid),
+          f"--user daemon exits 0 and removes its pid file ({rc})")
+
+
 def main():
     work = tempfile.mkdtemp(prefix="vrpd-daemon-")
     server = None
@@ -281,6 +382,7 @@ def main():
         bad = v.grep(r"ERROR: AddressSanitizer|runtime error:")
         check(not bad, "no sanitizer report", "\n".join(bad[:5]))
         v = None
+        privileges(tals, ca, work)
         restart(case, port, tals, cache, ca, out, work, server)
         server = None
     finally:
