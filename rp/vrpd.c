@@ -587,6 +587,10 @@ parse_args(struct options *o, int argc, char **argv)
 		    "daemon (no --once) and --vrps");
 	if (o->no_rsync && o->no_rrdp)
 		die("--no-rsync and --no-rrdp together leave no way to fetch");
+	/* The five RIRs' TALs that make install puts in VRPD_TALDIR. */
+	if (o->num_tal_files == 0 && o->num_tal_dirs == 0 &&
+	    access(VRPD_TALDIR, F_OK) == 0)
+		o->tal_dirs[o->num_tal_dirs++] = VRPD_TALDIR;
 	if (o->mirror == NULL && o->cache_dir == NULL)
 		o->cache_dir = DEFAULT_CACHE_DIR;
 	if (o->mirror != NULL && (o->ca_file != NULL || o->fetch_jobs != 0))
@@ -683,7 +687,8 @@ load_tals(const struct options *o, struct tal **tals)
 		}
 	}
 	if (n == 0)
-		die("no TALs: give --tal FILE or --tal-dir DIR");
+		die("no TALs: give --tal FILE or --tal-dir DIR (the bundled "
+		    "ones are installed in " VRPD_TALDIR ")");
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
 			if (strcmp(tals[i]->name, tals[j]->name) == 0)
