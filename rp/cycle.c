@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,9 @@
 #include "log.h"
 #include "slurm.h"
 #include "timefmt.h"
+
+/* Seconds between two progress lines. */
+#define PROGRESS_INTERVAL_S 1
 
 /* --slurm files at most; operators use one or two. */
 #define MAX_SLURM_FILES 16
@@ -91,6 +96,89 @@ out:
 	return ok;
 }
 
+/* What the progress line counts, and the thread that prints it. */
+struct progress {
+	atomic_size_t objects, rejected;
+	struct fetcher *fetcher;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	pthread_t thread;
+};
+
+static void
+progress_object(void *arg, const char *uri, bool valid)
+{
+	struct progress *p = arg;
+
+	(void)uri;
+	atomic_fetch_add(&p->objects, 1);
+	if (!valid)
+		atomic_fetch_add(&p->rejected, 1);
+}
+
+/* Once a second, one line rewritten in place; cleared at the end. */
+static void *
+progress_main(void *arg)
+{
+	struct progress *p = arg;
+	struct fetch_stats fs = {0, 0, 0};
+	struct timespec until;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->done) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += PROGRESS_INTERVAL_S;
+		pthread_cond_timedwait(&p->cond, &p->lock, &until);
+		if (p->done)
+			break;
+		if (p->fetcher != NULL)
+			fetch_get_stats(p->fetcher, &fs);
+		fprintf(stderr,
+			"\r%zu objects validated (%zu rejected), %zu "
+			"repositories fetched (%.1f MB)\033[K",
+			atomic_load(&p->objects), atomic_load(&p->rejected),
+			fs.repos, (double)fs.bytes / 1e6);
+		fflush(stderr);
+	}
+	pthread_mutex_unlock(&p->lock);
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	return NULL;
+}
+
+static bool
+progress_start(struct progress *p, struct validate_config *vc,
+	       struct fetcher *fetcher)
+{
+	memset(p, 0, sizeof(*p));
+	atomic_init(&p->objects, 0);
+	atomic_init(&p->rejected, 0);
+	p->fetcher = fetcher;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	if (pthread_create(&p->thread, NULL, progress_main, p) != 0) {
+		pthread_mutex_destroy(&p->lock);
+		pthread_cond_destroy(&p->cond);
+		return false;
+	}
+	vc->on_object = progress_object;
+	vc->on_object_arg = p;
+	return true;
+}
+
+static void
+progress_stop(struct progress *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->done = true;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+}
+
 /* A fetcher for this cycle with every TA certificate fetched; NULL, err. */
 static struct fetcher *
 cycle_fetcher(const struct cycle_config *c, char *err, size_t errlen)
@@ -115,6 +203,8 @@ cycle_run(const struct cycle_config *c, struct cycle_result *r, char *err,
 {
 	struct validate_config vc = {0};
 	struct fetcher *fetcher = NULL;
+	struct progress progress;
+	bool showing = false;
 	struct output_meta meta;
 	struct timespec start;
 	size_t i;
@@ -144,10 +234,16 @@ cycle_run(const struct cycle_config *c, struct cycle_result *r, char *err,
 		fetch_free(fetcher);
 		return false;
 	}
+	if (c->progress)
+		showing = progress_start(&progress, &vc, fetcher);
 	if (!validate_run(&vc, c->tals, c->num_tals, r->set, &r->stats)) {
+		if (showing)
+			progress_stop(&progress);
 		snprintf(err, errlen, "validation could not complete");
 		goto fail;
 	}
+	if (showing)
+		progress_stop(&progress);
 	if (fetcher != NULL) {
 		fetch_get_stats(fetcher, &r->fetch);
 		r->fetched = true;

@@ -38,6 +38,8 @@ struct cycle_config {
 	/* RFC 8416 files, read afresh every cycle (a bad one fails it). */
 	const char *const *slurm;
 	size_t num_slurm;
+	/* Show a progress line on stderr (a terminal) while running. */
+	bool progress;
 };
 
 struct cycle_result {

@@ -721,6 +721,8 @@ cycle_setup(struct options *o, struct cycle_config *c, struct tal **tals,
 	c->num_outputs = o->num_outputs;
 	c->slurm = o->slurm;
 	c->num_slurm = o->num_slurm;
+	/* Long runs show where they are, but only to a person watching. */
+	c->progress = isatty(STDERR_FILENO) && (o->once || o->foreground);
 	if (o->mirror != NULL)
 		return;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
