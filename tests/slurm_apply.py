@@ -117,7 +117,8 @@ def daemon_keeps_old_set(case, tmp, slurm_file, count):
     v = w.Proc([VRPD, "--tal-dir", os.path.join(case, "tals"), "--mirror",
                 os.path.join(case, "rsync"), "--now", EVAL, "--cache-dir",
                 os.path.join(tmp, "cache"), "--rtr-listen", "127.0.0.1:0",
-                "--socket", sock, "--slurm", work, "--foreground"],
+                "--socket", sock, "--slurm", work, "--foreground",
+                "--no-http"],
                name="vrpd")
     try:
         check(v.wait(r"validation cycle complete", 60) is not None,
