@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -637,67 +638,127 @@ valid_dir(const char *cache_dir)
 	return dir;
 }
 
+/* Frees the first n TALs of tals. */
+static void
+free_tals(struct tal **tals, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tal_free(tals[i]);
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Loads one TAL or dies naming it. */
-static struct tal *
-must_load_tal(const char *path)
+/* Appends DIR's *.tal files, sorted, to tals; false with err. */
+static bool
+load_tal_dir(const char *dir, struct tal **tals, size_t *n, char *err,
+	     size_t errlen)
 {
-	struct tal *tal = tal_load(path);
+	char *names[MAX_TAS];
+	struct dirent *de;
+	size_t nn = 0, i, len;
+	bool ok = true;
+	DIR *d;
 
-	if (tal == NULL)
-		die("%s: cannot use this TAL (see the message above)", path);
-	return tal;
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errlen, "--tal-dir %s: %s", dir, strerror(errno));
+		return false;
+	}
+	while (ok && (de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".tal") != 0)
+			continue;
+		if (*n + nn == MAX_TAS) {
+			snprintf(err, errlen, "--tal-dir %s: more than %d TALs",
+				 dir, MAX_TAS);
+			ok = false;
+		} else if (asprintf(&names[nn], "%s/%s", dir, de->d_name) ==
+			   -1) {
+			snprintf(err, errlen, "out of memory");
+			ok = false;
+		} else {
+			nn++;
+		}
+	}
+	closedir(d);
+	qsort(names, nn, sizeof(names[0]), cmp_str);
+	for (i = 0; i < nn; i++) {
+		if (ok && (tals[*n] = tal_load(names[i])) == NULL) {
+			snprintf(err, errlen,
+				 "%s: cannot use this TAL (see the message "
+				 "above)",
+				 names[i]);
+			ok = false;
+		} else if (ok) {
+			(*n)++;
+		}
+		free(names[i]);
+	}
+	return ok;
 }
 
+/*
+ * Loads every --tal and --tal-dir TAL into tals and sets *n; false with a
+ * message in err (nothing kept) when one is missing, broken, or two share
+ * a name.
+ */
+static bool
+try_load_tals(const struct options *o, struct tal **tals, size_t *n, char *err,
+	      size_t errlen)
+{
+	size_t i, j;
+
+	*n = 0;
+	for (i = 0; i < o->num_tal_files; i++) {
+		if ((tals[*n] = tal_load(o->tal_files[i])) == NULL) {
+			snprintf(err, errlen,
+				 "%s: cannot use this TAL (see the message "
+				 "above)",
+				 o->tal_files[i]);
+			goto fail;
+		}
+		(*n)++;
+	}
+	for (i = 0; i < o->num_tal_dirs; i++) {
+		if (!load_tal_dir(o->tal_dirs[i], tals, n, err, errlen))
+			goto fail;
+	}
+	if (*n == 0) {
+		snprintf(err, errlen,
+			 "no TALs: give --tal FILE or --tal-dir DIR (the "
+			 "bundled ones are installed in " VRPD_TALDIR ")");
+		return false;
+	}
+	for (i = 0; i < *n; i++)
+		for (j = i + 1; j < *n; j++)
+			if (strcmp(tals[i]->name, tals[j]->name) == 0) {
+				snprintf(err, errlen,
+					 "two TALs are named %s: the name is "
+					 "the trust anchor's in every output",
+					 tals[i]->name);
+				goto fail;
+			}
+	return true;
+fail:
+	free_tals(tals, *n);
+	*n = 0;
+	return false;
+}
+
+/* Loads the TALs at start, or dies naming the one that fails. */
 static size_t
 load_tals(const struct options *o, struct tal **tals)
 {
-	size_t n = 0, i, j;
+	char err[PATH_MAX + 128];
+	size_t n;
 
-	for (i = 0; i < o->num_tal_files; i++)
-		tals[n++] = must_load_tal(o->tal_files[i]);
-	for (i = 0; i < o->num_tal_dirs; i++) {
-		DIR *d = opendir(o->tal_dirs[i]);
-		struct dirent *de;
-		char *names[MAX_TAS];
-		size_t nn = 0;
-
-		if (d == NULL)
-			die("--tal-dir %s: %s", o->tal_dirs[i],
-			    strerror(errno));
-		while ((de = readdir(d)) != NULL) {
-			size_t len = strlen(de->d_name);
-
-			if (len <= 4 || strcmp(de->d_name + len - 4, ".tal"))
-				continue;
-			if (n + nn == MAX_TAS)
-				die("--tal-dir %s: more than %d TALs",
-				    o->tal_dirs[i], MAX_TAS);
-			if (asprintf(&names[nn++], "%s/%s", o->tal_dirs[i],
-				     de->d_name) == -1)
-				die("out of memory");
-		}
-		closedir(d);
-		qsort(names, nn, sizeof(names[0]), cmp_str);
-		for (j = 0; j < nn; j++) {
-			tals[n++] = must_load_tal(names[j]);
-			free(names[j]);
-		}
-	}
-	if (n == 0)
-		die("no TALs: give --tal FILE or --tal-dir DIR (the bundled "
-		    "ones are installed in " VRPD_TALDIR ")");
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if (strcmp(tals[i]->name, tals[j]->name) == 0)
-				die("two TALs are named %s: the name is the "
-				    "trust anchor's in every output",
-				    tals[i]->name);
+	if (!try_load_tals(o, tals, &n, err, sizeof(err)))
+		die("%s", err);
 	return n;
 }
 
@@ -766,12 +827,50 @@ struct daemon_source {
 	char last[1024];
 	bool last_ok;
 	struct cycle_result result; /* numbers only: .set is not kept */
+	/* SIGHUP: read the TALs again before the next cycle. */
+	const struct options *opts;
+	struct tal **tals; /* the array cycle.tals points to, MAX_TAS long */
+	atomic_bool reread_tals;
 };
+
+/*
+ * After SIGHUP, on the worker before the cycle (none other runs): the
+ * TALs read again; when one is broken the ones loaded before stay.
+ */
+static void
+reread_tals(struct daemon_source *d)
+{
+	struct tal *fresh[MAX_TAS];
+	char err[PATH_MAX + 128];
+	size_t n;
+
+	if (!atomic_exchange(&d->reread_tals, false))
+		return;
+	if (!try_load_tals(d->opts, fresh, &n, err, sizeof(err))) {
+		log_warnx("SIGHUP: %s; keeping the %zu TALs loaded before", err,
+			  d->cycle.num_tals);
+		return;
+	}
+	free_tals(d->tals, d->cycle.num_tals);
+	memcpy(d->tals, fresh, n * sizeof(*fresh));
+	d->cycle.num_tals = n;
+	log_info("SIGHUP: %zu TALs loaded", n);
+}
+
+static void
+hangup(void *arg)
+{
+	struct daemon_source *d = arg;
+
+	atomic_store(&d->reread_tals, true);
+}
 
 static struct vrpset *
 produce_cycle(void *arg, char *err, size_t errlen)
 {
 	struct daemon_source *d = arg;
+
+	reread_tals(d);
 	struct output_meta meta;
 	struct cycle_result r;
 	char summary[1024];
@@ -888,7 +987,10 @@ run_daemon(struct options *o, struct daemon_source *d)
 	    .abandon_on_stop = true,
 	    .describe = describe_cycle,
 	    .http_stats = http_stats,
+	    .hangup = hangup,
 	};
+	d->opts = o;
+	atomic_init(&d->reread_tals, false);
 	o->rtr.bound = daemon_bound;
 	o->rtr.cleanup = daemon_cleanup;
 	o->rtr.bound_arg = o;
@@ -936,10 +1038,10 @@ main(int argc, char **argv)
 {
 	static struct daemon_source d;
 	static struct config_args args;
-	struct options o = {0};
-	struct tal *tals[MAX_TAS];
+	static struct tal *tals[MAX_TAS];
+	static struct options o;
 	struct stat sb;
-	size_t ntals, i;
+	size_t ntals;
 	int rc;
 
 	read_config(&argc, &argv, &args);
@@ -953,10 +1055,10 @@ main(int argc, char **argv)
 		log_info("fast RSA key decoding is unavailable; validating at "
 			 "OpenSSL's default speed");
 	ntals = load_tals(&o, tals);
+	d.tals = tals;
 	cycle_setup(&o, &d.cycle, tals, ntals);
 	rc = o.once ? run_once(&d.cycle) : run_daemon(&o, &d);
-	for (i = 0; i < ntals; i++)
-		tal_free(tals[i]);
+	free_tals(tals, d.cycle.num_tals);
 	free((char *)d.cycle.lkg_dir);
 	if (o.mirror == NULL)
 		curl_global_cleanup();

@@ -293,6 +293,8 @@ got_reload(uv_signal_t *handle, int signum)
 	log_info("%s: %s now", signum == SIGHUP ? "SIGHUP" : "SIGUSR1",
 		 sv->cfg->source.watch_path != NULL ? "reloading"
 						    : "validating");
+	if (signum == SIGHUP && sv->cfg->source.hangup != NULL)
+		sv->cfg->source.hangup(sv->cfg->source.arg);
 	serve_load(sv);
 }
 

@@ -38,6 +38,8 @@ struct serve_source {
 	bool abandon_on_stop;
 	/* Writes what the source last did, for vrpctl status; or NULL. */
 	void (*describe)(void *arg, FILE *fp);
+	/* Told of SIGHUP before the production it starts; or NULL. */
+	void (*hangup)(void *arg);
 	/* Fills the cycle part of the HTTP server's numbers; or NULL. */
 	void (*http_stats)(void *arg, struct httpd_state *st);
 };

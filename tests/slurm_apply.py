@@ -6,7 +6,8 @@ assertion change `vrpd --once --output csv` exactly as RFC 8416 s.4
 says; a broken file or two overlapping files stop --once with a message
 naming the file; the daemon serves the filtered set, and when the SLURM
 file breaks, a SIGHUP cycle fails, is logged, and the old set stays
-served (vrpctl count unchanged).
+served (vrpctl count unchanged); SIGHUP also reads the TALs again and
+keeps the old ones when one is broken.
 """
 
 import ipaddress
@@ -114,7 +115,9 @@ def daemon_keeps_old_set(case, tmp, slurm_file, count):
     sock = os.path.join(tmp, "control.sock")
     work = os.path.join(tmp, "live.json")
     shutil.copy(slurm_file, work)
-    v = w.Proc([VRPD, "--tal-dir", os.path.join(case, "tals"), "--mirror",
+    tals = os.path.join(tmp, "tals")
+    shutil.copytree(os.path.join(case, "tals"), tals)
+    v = w.Proc([VRPD, "--tal-dir", tals, "--mirror",
                 os.path.join(case, "rsync"), "--now", EVAL, "--cache-dir",
                 os.path.join(tmp, "cache"), "--rtr-listen", "127.0.0.1:0",
                 "--socket", sock, "--slurm", work, "--foreground",
@@ -139,6 +142,21 @@ def daemon_keeps_old_set(case, tmp, slurm_file, count):
                            stdout=subprocess.PIPE, text=True, timeout=30)
         n2 = json.loads(c.stdout)["vrps"] if c.returncode == 0 else -1
         check(n2 == n1, "the old set is still served")
+
+        # SIGHUP also reads the TALs again; a broken one changes nothing.
+        with open(os.path.join(tals, "broken.tal"), "w") as f:
+            f.write("not a TAL\n")
+        mark = v.mark()
+        v.p.send_signal(signal.SIGHUP)
+        check(v.wait(r"broken\.tal.*keeping the 2 TALs loaded before", 60,
+                     since=mark) is not None,
+              "SIGHUP with a broken TAL: logged, the old TALs kept",
+              v.text(mark)[-1000:])
+        os.unlink(os.path.join(tals, "broken.tal"))
+        mark = v.mark()
+        v.p.send_signal(signal.SIGHUP)
+        check(v.wait(r"SIGHUP: 2 TALs loaded", 60, since=mark) is not None,
+              "SIGHUP reads the TALs again", v.text(mark)[-1000:])
     finally:
         rc = v.stop()
     check(rc == 0, f"daemon exits 0 ({rc})")
