@@ -246,6 +246,7 @@ cycle_run(const struct cycle_config *c, struct cycle_result *r, char *err,
 		progress_stop(&progress);
 	if (fetcher != NULL) {
 		fetch_get_stats(fetcher, &r->fetch);
+		r->num_repos = fetch_reports(fetcher, &r->repos);
 		r->fetched = true;
 	}
 	fetch_free(fetcher);
@@ -268,9 +269,18 @@ cycle_run(const struct cycle_config *c, struct cycle_result *r, char *err,
 	return true;
 fail:
 	fetch_free(fetcher);
+	cycle_result_free(r);
+	return false;
+}
+
+void
+cycle_result_free(struct cycle_result *r)
+{
 	vrpset_free(r->set);
 	r->set = NULL;
-	return false;
+	fetch_reports_free(r->repos, r->num_repos);
+	r->repos = NULL;
+	r->num_repos = 0;
 }
 
 void

@@ -46,7 +46,9 @@ struct cycle_result {
 	struct vrpset *set; /* finished; the caller frees it */
 	struct validate_stats stats;
 	struct fetch_stats fetch;
-	bool fetched;	/* fetch holds numbers */
+	bool fetched;		    /* fetch holds numbers */
+	struct fetch_report *repos; /* each repository; cycle_result_free */
+	size_t num_repos;
 	bool written;	/* every output and the kept copies were written */
 	double seconds; /* the whole cycle */
 	time_t now;	/* the evaluation time used */
@@ -58,6 +60,9 @@ struct cycle_result {
  */
 bool cycle_run(const struct cycle_config *c, struct cycle_result *result,
 	       char *err, size_t errlen);
+
+/* Frees the set and the repository reports of a result. */
+void cycle_result_free(struct cycle_result *r);
 
 /* The one-line summary of a cycle: counts of everything and of failures. */
 void cycle_summary(const struct cycle_result *r, char *buf, size_t len);

@@ -25,6 +25,7 @@ struct repo_entry {
 	char *key;  /* the notification URI, or the rsync module */
 	char *root; /* NULL: no copy */
 	bool syncing;
+	bool ok; /* up to date with its server (for reports) */
 };
 
 struct fetcher {
@@ -320,6 +321,7 @@ fetch_repo(void *arg, const struct cert *ca)
 	pthread_mutex_lock(&f->lock);
 	e->root = have ? strdup(root) : NULL;
 	e->syncing = false;
+	e->ok = res.ok;
 	f->stats.repos++;
 	f->stats.repos_failed += !res.ok;
 	f->stats.bytes += res.bytes;
@@ -334,6 +336,41 @@ fetch_get_stats(struct fetcher *f, struct fetch_stats *out)
 	pthread_mutex_lock(&f->lock);
 	*out = f->stats;
 	pthread_mutex_unlock(&f->lock);
+}
+
+size_t
+fetch_reports(struct fetcher *f, struct fetch_report **out)
+{
+	size_t i, n = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&f->lock);
+	if (f->num_repos > 0 &&
+	    (*out = calloc(f->num_repos, sizeof(**out))) != NULL) {
+		for (i = 0; i < f->num_repos; i++) {
+			if (f->repos[i]->syncing)
+				continue;
+			if (((*out)[n].uri = strdup(f->repos[i]->key)) == NULL)
+				break;
+			(*out)[n++].ok = f->repos[i]->ok;
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+	if (*out != NULL && n == 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
+void
+fetch_reports_free(struct fetch_report *reports, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(reports[i].uri);
+	free(reports);
 }
 
 void

@@ -47,6 +47,21 @@ const char *fetch_repo(void *fetcher, const struct cert *ca);
 /* This run's totals. */
 void fetch_get_stats(struct fetcher *f, struct fetch_stats *out);
 
+/* One repository of a run: its notification URI or rsync module. */
+struct fetch_report {
+	char *uri;
+	bool ok; /* up to date with its server this run */
+};
+
+/*
+ * The repositories this run synced, in the order they were reached, in
+ * *out (free with fetch_reports_free); how many, or 0 (also on ENOMEM).
+ */
+size_t fetch_reports(struct fetcher *f, struct fetch_report **out);
+
+/* Frees what fetch_reports() made. */
+void fetch_reports_free(struct fetch_report *reports, size_t n);
+
 void fetch_free(struct fetcher *f);
 
 #endif /* VRPD_FETCH_H */

@@ -60,3 +60,14 @@ timefmt_since(const struct timespec *start)
 	return (double)(now.tv_sec - start->tv_sec) +
 	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
+
+const char *
+timefmt_utc(time_t t, const char *never, char buf[TIMEFMT_UTC_LEN])
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, TIMEFMT_UTC_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return never;
+	return buf;
+}

@@ -812,9 +812,16 @@ run_once(const struct cycle_config *c)
 		die("%s", err);
 	cycle_summary(&r, summary, sizeof(summary));
 	fprintf(stderr, "vrpd: %s\n", summary);
-	vrpset_free(r.set);
+	cycle_result_free(&r);
 	return r.written ? 0 : 1;
 }
+
+/* A repository across cycles. */
+struct repo_seen {
+	char *uri;
+	bool ok;
+	time_t last_success; /* 0: not since vrpd started */
+};
 
 /* The daemon's source of sets: a cycle, run on a worker thread. */
 struct daemon_source {
@@ -827,11 +834,54 @@ struct daemon_source {
 	char last[1024];
 	bool last_ok;
 	struct cycle_result result; /* numbers only: .set is not kept */
+	/* Each repository of the last cycle; when it was last up to date. */
+	struct repo_seen *repos;
+	size_t num_repos;
+	size_t repos_gen, repos_sent; /* changes, and the last sent to HTTP */
 	/* SIGHUP: read the TALs again before the next cycle. */
 	const struct options *opts;
 	struct tal **tals; /* the array cycle.tals points to, MAX_TAS long */
 	atomic_bool reread_tals;
 };
+
+/*
+ * Replaces the repositories with those of the cycle that ended at now,
+ * carrying over when each was last up to date; takes the reports' URIs.
+ * Called with d->lock held.
+ */
+static void
+update_repos(struct daemon_source *d, struct cycle_result *r, time_t now)
+{
+	struct repo_seen *fresh;
+	size_t i, j;
+
+	if (r->num_repos == 0)
+		return;
+	if ((fresh = calloc(r->num_repos, sizeof(*fresh))) == NULL)
+		return;
+	for (i = 0; i < r->num_repos; i++) {
+		fresh[i].uri = r->repos[i].uri;
+		r->repos[i].uri = NULL;
+		fresh[i].ok = r->repos[i].ok;
+		if (fresh[i].ok) {
+			fresh[i].last_success = now;
+			continue;
+		}
+		for (j = 0; j < d->num_repos; j++) {
+			if (strcmp(d->repos[j].uri, fresh[i].uri) == 0) {
+				fresh[i].last_success =
+				    d->repos[j].last_success;
+				break;
+			}
+		}
+	}
+	for (j = 0; j < d->num_repos; j++)
+		free(d->repos[j].uri);
+	free(d->repos);
+	d->repos = fresh;
+	d->num_repos = r->num_repos;
+	d->repos_gen++;
+}
 
 /*
  * After SIGHUP, on the worker before the cycle (none other runs): the
@@ -893,26 +943,49 @@ produce_cycle(void *arg, char *err, size_t errlen)
 	d->cycles++;
 	d->last_end = time(NULL);
 	d->last_ok = true;
+	update_repos(d, &r, d->last_end);
+	fetch_reports_free(r.repos, r.num_repos);
 	d->result = r;
 	d->result.set = NULL;
+	d->result.repos = NULL;
+	d->result.num_repos = 0;
 	snprintf(d->last, sizeof(d->last), "%s", summary);
 	pthread_mutex_unlock(&d->lock);
 	log_info("validation cycle %zu: %s", d->cycles, summary);
 	return r.set;
 }
 
+/* The repositories not up to date, for vrpctl status; lock held. */
+static void
+describe_repos(const struct daemon_source *d, FILE *fp)
+{
+	char when[TIMEFMT_UTC_LEN];
+	size_t i, failing = 0;
+
+	for (i = 0; i < d->num_repos; i++)
+		failing += !d->repos[i].ok;
+	fprintf(fp, "repositories: %zu, %zu not up to date\n", d->num_repos,
+		failing);
+	for (i = 0; i < d->num_repos; i++) {
+		if (d->repos[i].ok)
+			continue;
+		fprintf(fp, "  %s (last up to date: %s)\n", d->repos[i].uri,
+			timefmt_utc(d->repos[i].last_success,
+				    "never since start", when));
+	}
+}
+
 static void
 describe_cycle(void *arg, FILE *fp)
 {
 	struct daemon_source *d = arg;
-	char when[32] = "never";
-	struct tm tm;
+	char when[TIMEFMT_UTC_LEN];
 
 	pthread_mutex_lock(&d->lock);
-	if (d->last_end != 0 && gmtime_r(&d->last_end, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fprintf(fp, "cycles:      %zu\nlast cycle:  ended %s\n  %s\n",
-		d->cycles, when, d->last[0] != '\0' ? d->last : "-");
+		d->cycles, timefmt_utc(d->last_end, "never", when),
+		d->last[0] != '\0' ? d->last : "-");
+	describe_repos(d, fp);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -966,6 +1039,29 @@ http_stats(void *arg, struct httpd_state *st)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* Hands the HTTP server the repositories when they changed. */
+static void
+http_extra(void *arg, struct httpd *h)
+{
+	struct daemon_source *d = arg;
+	struct httpd_repo *list;
+	size_t i;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->repos_gen != d->repos_sent &&
+	    (list = calloc(d->num_repos + 1, sizeof(*list))) != NULL) {
+		for (i = 0; i < d->num_repos; i++) {
+			list[i].uri = d->repos[i].uri;
+			list[i].ok = d->repos[i].ok;
+			list[i].last_success = d->repos[i].last_success;
+		}
+		httpd_set_repos(h, list, d->num_repos);
+		free(list);
+		d->repos_sent = d->repos_gen;
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
 /* The daemon: validate every --refresh seconds and serve over RTR. */
 static int
 run_daemon(struct options *o, struct daemon_source *d)
@@ -988,6 +1084,7 @@ run_daemon(struct options *o, struct daemon_source *d)
 	    .describe = describe_cycle,
 	    .http_stats = http_stats,
 	    .hangup = hangup,
+	    .http_extra = http_extra,
 	};
 	d->opts = o;
 	atomic_init(&d->reread_tals, false);

@@ -23,6 +23,7 @@
 
 #include "rp/log.h"
 #include "rp/output.h"
+#include "rp/timefmt.h"
 #include "rp/validity.h"
 
 /* Enough for a Prometheus scraper, a few browsers and relays pulling
@@ -61,8 +62,16 @@ struct snapshot {
 	size_t json_len;
 };
 
+/* The repositories shown, refcounted like a snapshot. */
+struct repo_list {
+	atomic_size_t refs;
+	size_t n;
+	struct httpd_repo *items; /* uris owned */
+};
+
 struct httpd {
 	struct MHD_Daemon *mhd;
+	struct repo_list *repos;
 	uint16_t port;
 	pthread_mutex_t lock; /* guards state and snap */
 	struct httpd_state state;
@@ -72,11 +81,26 @@ struct httpd {
 	char start_msg[256];
 };
 
-/* What a request sees: the numbers, and a reference to the set (or NULL). */
+/* What a request sees: the numbers, and references to the set and the
+ * repositories (either may be NULL). */
 struct view {
 	struct httpd_state st;
 	struct snapshot *snap;
+	struct repo_list *repos;
 };
+
+static void
+repo_list_unref(struct repo_list *l)
+{
+	size_t i;
+
+	if (l == NULL || atomic_fetch_sub(&l->refs, 1) != 1)
+		return;
+	for (i = 0; i < l->n; i++)
+		free((char *)l->items[i].uri);
+	free(l->items);
+	free(l);
+}
 
 static void
 snapshot_unref(struct snapshot *s)
@@ -174,6 +198,9 @@ view_get(struct httpd *h, struct view *v)
 	v->snap = h->snap;
 	if (v->snap != NULL)
 		atomic_fetch_add(&v->snap->refs, 1);
+	v->repos = h->repos;
+	if (v->repos != NULL)
+		atomic_fetch_add(&v->repos->refs, 1);
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -438,6 +465,34 @@ metrics_cycle(FILE *fp, const struct httpd_state *st)
 	       "Bytes transferred, last cycle.", (double)st->fetch.bytes);
 }
 
+/* One gauge pair per repository: up, and when it last was. */
+static void
+metrics_repos(FILE *fp, const struct repo_list *l)
+{
+	size_t i;
+
+	if (l == NULL || l->n == 0)
+		return;
+	metric_head(fp, "vrpd_repository_up", "gauge",
+		    "1 if the repository was brought up to date by the last "
+		    "cycle, else 0 (an older copy, or none, was used).");
+	for (i = 0; i < l->n; i++) {
+		fputs("vrpd_repository_up{uri=", fp);
+		prom_label(fp, l->items[i].uri);
+		fprintf(fp, "} %d\n", l->items[i].ok ? 1 : 0);
+	}
+	metric_head(fp, "vrpd_repository_last_success_timestamp_seconds",
+		    "gauge",
+		    "When the repository was last brought up to date, in "
+		    "Unix time; 0 if never since vrpd started.");
+	for (i = 0; i < l->n; i++) {
+		fputs("vrpd_repository_last_success_timestamp_seconds{uri=",
+		      fp);
+		prom_label(fp, l->items[i].uri);
+		fprintf(fp, "} %lld\n", (long long)l->items[i].last_success);
+	}
+}
+
 static enum MHD_Result
 serve_metrics(struct MHD_Connection *c, const struct view *v)
 {
@@ -453,6 +508,7 @@ serve_metrics(struct MHD_Connection *c, const struct view *v)
 	metric(b.fp, "vrpd_rtr_routers", "gauge",
 	       "RTR clients (routers) connected.", (double)v->st.routers);
 	metrics_cycle(b.fp, &v->st);
+	metrics_repos(b.fp, v->repos);
 	return respond_body(c, MHD_HTTP_OK, TYPE_METRICS, &b);
 }
 
@@ -671,6 +727,33 @@ status_tas(FILE *fp, const struct snapshot *s)
 	fputs("</table>\n", fp);
 }
 
+/* The repositories not up to date, with when they last were. */
+static void
+status_repos(FILE *fp, const struct repo_list *l)
+{
+	char when[TIMEFMT_UTC_LEN];
+	size_t i, failing = 0;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		failing += !l->items[i].ok;
+	fprintf(fp, "<h2>Repositories: %zu, %zu not up to date</h2>\n", l->n,
+		failing);
+	if (failing == 0)
+		return;
+	fputs("<table><tr><th>Repository</th><th>Last success</th></tr>\n", fp);
+	for (i = 0; i < l->n; i++) {
+		if (l->items[i].ok)
+			continue;
+		fputs("<tr><td>", fp);
+		html(fp, l->items[i].uri);
+		fprintf(fp, "</td><td>%s</td></tr>\n",
+			timefmt_utc(l->items[i].last_success, "never", when));
+	}
+	fputs("</table>\n", fp);
+}
+
 static enum MHD_Result
 serve_status(struct MHD_Connection *c, const struct view *v)
 {
@@ -692,6 +775,7 @@ serve_status(struct MHD_Connection *c, const struct view *v)
 		html(b.fp, st->last_error);
 		fputs("</pre>\n", b.fp);
 	}
+	status_repos(b.fp, v->repos);
 	fprintf(b.fp, "<h2>Connected routers (%zu)</h2>\n", st->routers);
 	if (st->routers_text[0] != '\0') {
 		fputs("<pre>", b.fp);
@@ -726,6 +810,7 @@ serve(struct httpd *h, struct MHD_Connection *c, const char *url)
 	else
 		ret = serve_validity(c, &v, url + strlen(VALIDITY_PATH));
 	snapshot_unref(v.snap);
+	repo_list_unref(v.repos);
 	return ret;
 }
 
@@ -946,12 +1031,42 @@ httpd_publish(struct httpd *h, struct vrpset *set)
 }
 
 void
+httpd_set_repos(struct httpd *h, const struct httpd_repo *repos, size_t n)
+{
+	struct repo_list *l, *old;
+
+	if (h == NULL)
+		return;
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (n > 0 && (l->items = calloc(n, sizeof(*l->items))) == NULL)) {
+		free(l);
+		log_warn("http: repositories");
+		return;
+	}
+	atomic_init(&l->refs, 1);
+	for (; l->n < n; l->n++) {
+		l->items[l->n] = repos[l->n];
+		if ((l->items[l->n].uri = strdup(repos[l->n].uri)) == NULL) {
+			log_warn("http: repositories");
+			repo_list_unref(l);
+			return;
+		}
+	}
+	pthread_mutex_lock(&h->lock);
+	old = h->repos;
+	h->repos = l;
+	pthread_mutex_unlock(&h->lock);
+	repo_list_unref(old);
+}
+
+void
 httpd_stop(struct httpd *h)
 {
 	if (h == NULL)
 		return;
 	MHD_stop_daemon(h->mhd);
 	snapshot_unref(h->snap);
+	repo_list_unref(h->repos);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }

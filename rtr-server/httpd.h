@@ -43,6 +43,13 @@ struct httpd_state {
 	bool fetched; /* false: --mirror, nothing fetched */
 };
 
+/* One repository as the daemon last saw it. */
+struct httpd_repo {
+	const char *uri;     /* notification URI or rsync module */
+	bool ok;	     /* up to date after the last cycle */
+	time_t last_success; /* 0: never */
+};
+
 struct httpd;
 
 /*
@@ -66,6 +73,9 @@ void httpd_update(struct httpd *h, const struct httpd_state *st);
  * set is freed and the previous one stays served (logged).
  */
 void httpd_publish(struct httpd *h, struct vrpset *set);
+
+/* Replaces the repositories /metrics and /status show (copied). */
+void httpd_set_repos(struct httpd *h, const struct httpd_repo *repos, size_t n);
 
 /* Stops serving, joins MHD's thread and frees everything; NULL allowed. */
 void httpd_stop(struct httpd *h);

@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "rp/log.h"
+#include "rp/timefmt.h"
 
 #include "control.h"
 #include "serve.h"
@@ -155,6 +156,8 @@ http_refresh(struct serve *sv)
 	if (sv->cfg->source.http_stats != NULL)
 		sv->cfg->source.http_stats(sv->cfg->source.arg, &st);
 	httpd_update(sv->httpd, &st);
+	if (sv->cfg->source.http_extra != NULL)
+		sv->cfg->source.http_extra(sv->cfg->source.arg, sv->httpd);
 }
 
 static void

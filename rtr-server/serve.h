@@ -42,6 +42,8 @@ struct serve_source {
 	void (*hangup)(void *arg);
 	/* Fills the cycle part of the HTTP server's numbers; or NULL. */
 	void (*http_stats)(void *arg, struct httpd_state *st);
+	/* Gives the HTTP server what else the source knows; or NULL. */
+	void (*http_extra)(void *arg, struct httpd *h);
 };
 
 struct serve_config {

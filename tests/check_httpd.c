@@ -606,6 +606,40 @@ START_TEST(test_httpd_status_html_escaped)
 }
 END_TEST
 
+START_TEST(test_httpd_repositories_in_metrics_and_status)
+{
+	struct httpd *h = start_with_data();
+	const struct httpd_repo repos[] = {
+	    {"https://up.example/notification.xml", true, 1700000000},
+	    {"rsync://down.example/<m>/", false, 0},
+	};
+	struct reply r;
+	struct prom p;
+
+	httpd_set_repos(h, repos, 2);
+	r = get(httpd_port(h), "/metrics");
+	prom_parse(r.body, &p);
+	ck_assert(prom_value(&p,
+			     "vrpd_repository_up{uri=\"https://"
+			     "up.example/notification.xml\"}") == 1);
+	ck_assert(prom_value(&p,
+			     "vrpd_repository_up{uri=\"rsync://"
+			     "down.example/<m>/\"}") == 0);
+	ck_assert(prom_value(&p,
+			     "vrpd_repository_last_success_timestamp_"
+			     "seconds{uri=\"https://up.example/"
+			     "notification.xml\"}") == 1700000000);
+	reply_free(&r);
+	r = get(httpd_port(h), "/status");
+	ck_assert_ptr_nonnull(strstr(r.body, "2, 1 not up to date"));
+	ck_assert_ptr_nonnull(
+	    strstr(r.body, "rsync://down.example/&lt;m&gt;/"));
+	ck_assert_ptr_nonnull(strstr(r.body, "<td>never</td>"));
+	reply_free(&r);
+	httpd_stop(h);
+}
+END_TEST
+
 /* Errors. */
 
 START_TEST(test_httpd_unknown_path_404)
@@ -771,6 +805,7 @@ httpd_suite(void)
 	tcase_add_test(tc, test_httpd_port_in_use_named);
 	tcase_add_test(tc, test_httpd_ipv6_loopback_and_dual_stack_any);
 	tcase_add_test(tc, test_httpd_publish_while_requests_run);
+	tcase_add_test(tc, test_httpd_repositories_in_metrics_and_status);
 	suite_add_tcase(s, tc);
 	return s;
 }

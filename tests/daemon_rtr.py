@@ -153,7 +153,8 @@ def daemon(tals, cache, ca, out, *extra):
                 "--ca-file", ca, "--now", rr.EVAL, "--rtr-listen",
                 "127.0.0.1:0", "--refresh", str(REFRESH), "--output",
                 f"csv:{out}", "--socket", os.path.join(cache, "control.sock"),
-                "--foreground", "--http-listen", "127.0.0.1:0", "--verbose",
+                "--foreground", "--http-listen", "127.0.0.1:0", "--no-rsync",
+                "--verbose",
                 *extra], name="vrpd")
     m = v.wait(r"rtr: listening on 127\.0\.0\.1:(\d+)", 20)
     h = v.wait(r"http: listening on .*\(port (\d+)\)", 20)
@@ -277,6 +278,39 @@ def cycles(v, case, www, tals, cache, ca, out, work):
           v.wait(r"validation cycle complete: unchanged", 60,
                  since=vmark) is not None,
           "SIGUSR1 runs a cycle at once")
+    repositories(v, case, www, os.path.join(cache, "control.sock"), work)
+
+
+def repositories(v, case, www, sock, work):
+    """Each repository's state in vrpctl status, /metrics and /status."""
+    st, _, body = http_get(v, "/metrics")
+    up = re.findall(r'^vrpd_repository_up\{uri="([^"]+)"\} (\d)$', body,
+                    re.M)
+    check(len(up) == 3 and all(x[1] == "1" for x in up),
+          "/metrics: every repository up", body[-1500:])
+    empty = os.path.join(work, "empty")
+    os.makedirs(empty, exist_ok=True)
+    os.unlink(www)
+    os.symlink(empty, www)
+    mark = v.mark()
+    v.p.send_signal(signal.SIGUSR1)
+    check(v.wait(r"validation cycle complete", 60, since=mark) is not None,
+          "a cycle with every repository gone completes (kept copies)")
+    rc, out, err = vrpctl(sock, "status")
+    check(rc == 0 and "repositories: 3, 3 not up to date" in out and
+          out.count("last up to date: 20") == 3,
+          "vrpctl status: the failing repositories and their last success",
+          out)
+    print(out, end="", flush=True)
+    time.sleep(1.5)  # the HTTP numbers are refreshed every second
+    st, _, body = http_get(v, "/metrics")
+    down = re.findall(r'^vrpd_repository_up\{uri="[^"]+"\} 0$', body, re.M)
+    check(len(down) == 3, "/metrics: the three repositories down")
+    st, _, body = http_get(v, "/status")
+    check("3 not up to date" in body and "notification.xml" in body,
+          "/status lists the failing repositories")
+    os.unlink(www)
+    os.symlink(os.path.join(case, "gen2", "https"), www)
 
 
 def restart(case, port, tals, cache, ca, out, work, server):
