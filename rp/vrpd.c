@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -152,11 +153,30 @@ usage(FILE *fp)
 	    "seconds\n(default 600) and serves routers over RTR.\n");
 }
 
+/*
+ * While SIGHUP re-reads the configuration, die() returns here with its
+ * message instead of exiting: a broken file must not stop the daemon.
+ */
+static jmp_buf *reload_jmp;
+static char reload_err[PATH_MAX + 128];
+
+/* The command line as given, for SIGHUP to combine with the file again. */
+static int orig_argc;
+static char **orig_argv;
+
+static void read_config(int *argc, char ***argv, struct config_args *args);
+
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (reload_jmp != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(reload_err, sizeof(reload_err), fmt, ap);
+		va_end(ap);
+		longjmp(*reload_jmp, 1);
+	}
 	fputs("vrpd: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -487,12 +507,26 @@ check_rtr_options(struct options *o)
 	};
 }
 
+/* The five RIRs' TALs that make install puts in VRPD_TALDIR, if none. */
 static void
-parse_args(struct options *o, int argc, char **argv)
+default_tals(struct options *o)
+{
+	if (o->num_tal_files == 0 && o->num_tal_dirs == 0 &&
+	    access(VRPD_TALDIR, F_OK) == 0)
+		o->tal_dirs[o->num_tal_dirs++] = VRPD_TALDIR;
+}
+
+/*
+ * Parses the options into o; with reload (SIGHUP), only the options
+ * themselves, not the mode's defaults and checks that touch the system.
+ */
+static void
+parse_args(struct options *o, int argc, char **argv, bool reload)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int ch;
 
+	optind = 0; /* GNU getopt: start over (SIGHUP parses again) */
 	o->jobs = ncpu > 0 ? (int)ncpu : 1;
 	o->max_depth = MAX_CERT_DEPTH;
 	o->refresh = DEFAULT_REFRESH;
@@ -577,6 +611,8 @@ parse_args(struct options *o, int argc, char **argv)
 	}
 	if (optind != argc)
 		die("unexpected argument '%s' (see --help)", argv[optind]);
+	if (reload)
+		return;
 	if (o->vrps != NULL) {
 		check_rtr_options(o);
 		return;
@@ -591,10 +627,7 @@ parse_args(struct options *o, int argc, char **argv)
 		    "daemon (no --once) and --vrps");
 	if (o->no_rsync && o->no_rrdp)
 		die("--no-rsync and --no-rrdp together leave no way to fetch");
-	/* The five RIRs' TALs that make install puts in VRPD_TALDIR. */
-	if (o->num_tal_files == 0 && o->num_tal_dirs == 0 &&
-	    access(VRPD_TALDIR, F_OK) == 0)
-		o->tal_dirs[o->num_tal_dirs++] = VRPD_TALDIR;
+	default_tals(o);
 	if (o->mirror == NULL && o->cache_dir == NULL)
 		o->cache_dir = DEFAULT_CACHE_DIR;
 	if (o->mirror != NULL && (o->ca_file != NULL || o->fetch_jobs != 0))
@@ -838,7 +871,14 @@ struct daemon_source {
 	struct repo_seen *repos;
 	size_t num_repos;
 	size_t repos_gen, repos_sent; /* changes, and the last sent to HTTP */
-	/* SIGHUP: read the TALs again before the next cycle. */
+	/*
+	 * SIGHUP: the options read again (pending until the next cycle
+	 * starts, then applied; the applied ones freed at the next), and
+	 * the TALs read again before the next cycle.
+	 */
+	struct options *pending, *applied;
+	struct options *live; /* what serve_run() was given */
+	struct config_args pending_args, applied_args;
 	const struct options *opts;
 	struct tal **tals; /* the array cycle.tals points to, MAX_TAS long */
 	atomic_bool reread_tals;
@@ -907,12 +947,95 @@ reread_tals(struct daemon_source *d)
 	log_info("SIGHUP: %zu TALs loaded", n);
 }
 
+/*
+ * Applies options read again after SIGHUP to the cycle, on the worker
+ * before a cycle (none runs): TALs, outputs, SLURM and how to fetch and
+ * validate. The options the cycle used until now are freed.
+ */
+static void
+apply_pending(struct daemon_source *d)
+{
+	struct options *o;
+	struct cycle_config *c = &d->cycle;
+
+	pthread_mutex_lock(&d->lock);
+	if ((o = d->pending) == NULL) {
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
+	d->pending = NULL;
+	c->outputs = o->outputs;
+	c->num_outputs = o->num_outputs;
+	c->slurm = o->slurm;
+	c->num_slurm = o->num_slurm;
+	c->max_depth = o->max_depth;
+	c->jobs = o->jobs;
+	c->rsync = !o->no_rsync;
+	c->rrdp = !o->no_rrdp;
+	c->http.ca_file = o->ca_file;
+	if (o->fetch_jobs != 0)
+		c->fetch_jobs = o->fetch_jobs;
+	c->now = o->now_given ? o->now : 0;
+	d->opts = o;
+	free(d->applied);
+	config_args_free(&d->applied_args);
+	d->applied = o;
+	d->applied_args = d->pending_args;
+	memset(&d->pending_args, 0, sizeof(d->pending_args));
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* What SIGHUP parses into; static, as longjmp may cross their writes. */
+static struct options *hup_opts;
+static struct config_args hup_args;
+
+/*
+ * SIGHUP, on the loop: the config file and the command line parsed
+ * again. A broken file is logged and changes nothing; else the options
+ * wait for the next cycle (apply_pending), which also reads the TALs.
+ */
 static void
 hangup(void *arg)
 {
 	struct daemon_source *d = arg;
+	int argc = orig_argc;
+	char **argv = orig_argv;
+	jmp_buf jb;
 
+	memset(&hup_args, 0, sizeof(hup_args));
+	if ((hup_opts = calloc(1, sizeof(*hup_opts))) == NULL) {
+		log_warn("SIGHUP");
+		return;
+	}
+	if (setjmp(jb) != 0) {
+		reload_jmp = NULL;
+		log_warnx("SIGHUP: %s; keeping the old configuration",
+			  reload_err);
+		config_args_free(&hup_args);
+		free(hup_opts);
+		hup_opts = NULL;
+		return;
+	}
+	reload_jmp = &jb;
+	read_config(&argc, &argv, &hup_args);
+	parse_args(hup_opts, argc, argv, true);
+	reload_jmp = NULL;
+	default_tals(hup_opts);
+	/* The timer's period is read on the loop, after each cycle. */
+	d->live->rtr.source.refresh_ms = 1000ULL * (unsigned)hup_opts->refresh;
+	pthread_mutex_lock(&d->lock);
+	if (d->pending != NULL) {
+		free(d->pending);
+		config_args_free(&d->pending_args);
+	}
+	d->pending = hup_opts;
+	d->pending_args = hup_args;
+	pthread_mutex_unlock(&d->lock);
+	hup_opts = NULL;
 	atomic_store(&d->reread_tals, true);
+	log_info("SIGHUP: configuration read again; TALs, outputs, SLURM, "
+		 "refresh and fetching apply from the next cycle (listeners, "
+		 "cache, sockets, user and RTR settings need a restart)");
 }
 
 static struct vrpset *
@@ -920,6 +1043,7 @@ produce_cycle(void *arg, char *err, size_t errlen)
 {
 	struct daemon_source *d = arg;
 
+	apply_pending(d);
 	reread_tals(d);
 	struct output_meta meta;
 	struct cycle_result r;
@@ -1087,6 +1211,7 @@ run_daemon(struct options *o, struct daemon_source *d)
 	    .http_extra = http_extra,
 	};
 	d->opts = o;
+	d->live = o;
 	atomic_init(&d->reread_tals, false);
 	o->rtr.bound = daemon_bound;
 	o->rtr.cleanup = daemon_cleanup;
@@ -1141,8 +1266,10 @@ main(int argc, char **argv)
 	size_t ntals;
 	int rc;
 
+	orig_argc = argc;
+	orig_argv = argv;
 	read_config(&argc, &argv, &args);
-	parse_args(&o, argc, argv);
+	parse_args(&o, argc, argv, false);
 	if (o.vrps != NULL)
 		return serve_run(&o.rtr);
 	if (o.mirror != NULL &&

@@ -4,14 +4,21 @@
 A config file holding tal-dir, mirror, now and output makes `vrpd --once`
 write the expected VRPs; an --output on the command line replaces the
 file's; an unknown key, a flag with a bad value and a malformed line stop
-vrpd with status 2 and "FILE:LINE: ..." naming the key.
+vrpd with status 2 and "FILE:LINE: ..." naming the key. The daemon reads
+the file again on SIGHUP: a new output is written by the next cycle, and
+a broken file is logged and changes nothing.
 """
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rtr_wire as w  # noqa: E402
 
 VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
 FIXTURES = os.environ.get("FIXTURES", "tests/fixture-repos")
@@ -29,6 +36,55 @@ def check(cond, msg, detail=""):
 def vrpd(*args):
     return subprocess.run([VRPD, *args], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+def daemon_reload(case, tmp, want):
+    """SIGHUP reads the file again; a broken one changes nothing."""
+    conf = os.path.join(tmp, "daemon.conf")
+    a, b = os.path.join(tmp, "a.csv"), os.path.join(tmp, "b.csv")
+
+    def write(output, extra=""):
+        with open(conf, "w") as f:
+            f.write(f"tal-dir = {os.path.join(case, 'tals')}\n"
+                    f"mirror = {os.path.join(case, 'rsync')}\n"
+                    "now = 2026-06-01T00:00:00Z\n"
+                    f"output = csv:{output}\n{extra}")
+
+    write(a)
+    v = w.Proc([VRPD, "--config", conf, "--foreground", "--no-http",
+                "--cache-dir", os.path.join(tmp, "cache"), "--rtr-listen",
+                "127.0.0.1:0", "--socket", os.path.join(tmp, "c.sock")],
+               name="vrpd")
+    try:
+        check(v.wait(r"validation cycle complete", 60) is not None and
+              open(a).read() == want, "daemon --config: first cycle, A")
+        write(b)
+        mark = v.mark()
+        v.p.send_signal(signal.SIGHUP)
+        check(v.wait(r"SIGHUP: configuration read again", 10, since=mark)
+              is not None and
+              v.wait(r"validation cycle complete", 60, since=mark)
+              is not None and os.path.exists(b) and open(b).read() == want,
+              "SIGHUP: the new output is written by the next cycle",
+              v.text(mark)[-800:])
+        write(a, "refrsh = 5\n")
+        os.unlink(b)
+        mark = v.mark()
+        v.p.send_signal(signal.SIGHUP)
+        check(v.wait(rf"SIGHUP: {re.escape(conf)}:5: unknown key 'refrsh'; "
+                     r"keeping the old configuration", 10, since=mark)
+              is not None and
+              v.wait(r"validation cycle complete", 60, since=mark)
+              is not None and os.path.exists(b),
+              "SIGHUP with a broken file: named, the old configuration "
+              "kept (B written again)", v.text(mark)[-800:])
+        check(v.alive(), "the daemon is still running")
+    finally:
+        rc = v.stop()
+    check(rc == 0, f"the daemon exits 0 ({rc})")
+    bad = v.grep(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|"
+                 r"runtime error:")
+    check(not bad, "no sanitizer report", "\n".join(bad[:5]))
 
 
 def main():
@@ -67,6 +123,7 @@ def main():
         r = vrpd("--config", os.path.join(tmp, "missing.conf"), "--once")
         check(r.returncode == 2 and "missing.conf" in r.stderr,
               "--config: a missing file is named", r.stderr[-300:])
+        daemon_reload(case, tmp, want)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{len(failures)} failure(s)")
