@@ -91,6 +91,10 @@ struct worker {
 	pthread_t thread;
 };
 
+const char *const validate_kind_names[VALIDATE_KINDS] = {"roa", "aspa", "cert"};
+const char *const validate_reason_names[VALIDATE_REASONS] = {"object", "issuer",
+							     "content"};
+
 static uint64_t
 hash_str(const char *s)
 {
@@ -486,6 +490,7 @@ static void
 add_roa(struct walk *w, struct worker *wk, const struct ca_item *it,
 	const struct pubpoint *pp, const struct pp_file *f)
 {
+	enum validate_reason why = VALIDATE_OBJECT;
 	struct resources eff = {0};
 	struct cert *ee = NULL;
 	struct roa *roa;
@@ -493,8 +498,10 @@ add_roa(struct walk *w, struct worker *wk, const struct ca_item *it,
 
 	if ((roa = roa_parse(f->uri, f->data, f->len)) == NULL)
 		goto reject;
+	why = VALIDATE_ISSUER;
 	if ((ee = check_ee(w, it, pp, roa->so->ee, f->uri, &eff)) == NULL)
 		goto reject;
+	why = VALIDATE_CONTENT;
 	if (ee->res.has_as) {
 		log_warnx("%s: ROA EE certificate carries AS resources "
 			  "(RFC 9582 s.5)",
@@ -529,6 +536,7 @@ add_roa(struct walk *w, struct worker *wk, const struct ca_item *it,
 	goto out;
 reject:
 	wk->stats.objects_rejected++;
+	wk->stats.rejected[VALIDATE_ROA][why]++;
 	decided(w, f->uri, false);
 out:
 	resources_clear(&eff);
@@ -540,14 +548,17 @@ static void
 add_aspa(struct walk *w, struct worker *wk, const struct ca_item *it,
 	 const struct pubpoint *pp, const struct pp_file *f)
 {
+	enum validate_reason why = VALIDATE_OBJECT;
 	struct resources eff = {0};
 	struct cert *ee = NULL;
 	struct aspa *aspa;
 
 	if ((aspa = aspa_parse(f->uri, f->data, f->len)) == NULL)
 		goto reject;
+	why = VALIDATE_ISSUER;
 	if ((ee = check_ee(w, it, pp, aspa->so->ee, f->uri, &eff)) == NULL)
 		goto reject;
+	why = VALIDATE_CONTENT;
 	/* The EE speaks for the customer AS and nothing else. */
 	if (ee->res.has_ip || eff.as_len != 1 ||
 	    eff.as[0].min != aspa->customer ||
@@ -564,6 +575,7 @@ add_aspa(struct walk *w, struct worker *wk, const struct ca_item *it,
 	goto out;
 reject:
 	wk->stats.objects_rejected++;
+	wk->stats.rejected[VALIDATE_ASPA][why]++;
 	decided(w, f->uri, false);
 out:
 	resources_clear(&eff);
@@ -673,14 +685,17 @@ static void
 add_cert(struct walk *w, struct worker *wk, const struct ca_item *it,
 	 const struct pubpoint *pp, const struct pp_file *f)
 {
+	enum validate_reason why = VALIDATE_OBJECT;
 	struct resources eff = {0};
 	struct ca_item *child;
 	struct cert *c;
 
 	if ((c = cert_parse(f->uri, f->data, f->len)) == NULL)
 		goto reject;
+	why = VALIDATE_ISSUER;
 	if (!check_issued(w, it, pp, c, f->uri, &eff))
 		goto reject;
+	why = VALIDATE_CONTENT;
 	if (c->kind == CERT_ROUTER) {
 		if (!add_router(w, wk, it, c, &eff, f->uri))
 			goto reject;
@@ -704,6 +719,7 @@ add_cert(struct walk *w, struct worker *wk, const struct ca_item *it,
 	return;
 reject:
 	wk->stats.objects_rejected++;
+	wk->stats.rejected[VALIDATE_CERT][why]++;
 	decided(w, f->uri, false);
 out:
 	resources_clear(&eff);
@@ -1075,6 +1091,9 @@ stats_add(struct validate_stats *dst, const struct validate_stats *src)
 	dst->pubpoints_kept += src->pubpoints_kept;
 	dst->objects += src->objects;
 	dst->objects_rejected += src->objects_rejected;
+	for (size_t k = 0; k < VALIDATE_KINDS; k++)
+		for (size_t r = 0; r < VALIDATE_REASONS; r++)
+			dst->rejected[k][r] += src->rejected[k][r];
 }
 
 bool

@@ -42,6 +42,32 @@ struct validate_config {
 	void *on_object_arg;
 };
 
+/* What kind of object was rejected (cert: CA or router certificate). */
+enum validate_kind {
+	VALIDATE_ROA,
+	VALIDATE_ASPA,
+	VALIDATE_CERT,
+	VALIDATE_KINDS
+};
+
+/*
+ * At which step: the object itself (its profile, its encoding, its own
+ * CMS signature), its issuer (its certificate's chain, dates, revocation
+ * or resources), or its content (a ROA prefix outside the EE's
+ * resources, an ASPA EE not exactly the customer, a CA or router
+ * certificate not admitted).
+ */
+enum validate_reason {
+	VALIDATE_OBJECT,
+	VALIDATE_ISSUER,
+	VALIDATE_CONTENT,
+	VALIDATE_REASONS
+};
+
+/* Names for the two enums above, for metrics: "roa", "object", ... */
+extern const char *const validate_kind_names[VALIDATE_KINDS];
+extern const char *const validate_reason_names[VALIDATE_REASONS];
+
 struct validate_stats {
 	size_t tas;		 /* TAs whose certificate was usable */
 	size_t tas_failed;	 /* TAs with no usable certificate */
@@ -50,6 +76,8 @@ struct validate_stats {
 	size_t pubpoints_kept;	 /* failed, but their kept copy was used */
 	size_t objects;		 /* objects read */
 	size_t objects_rejected; /* objects rejected, each logged once */
+	/* Of those (manifests and CRLs fail whole publication points). */
+	size_t rejected[VALIDATE_KINDS][VALIDATE_REASONS];
 };
 
 /*

@@ -415,6 +415,7 @@ metrics_cycle(FILE *fp, const struct httpd_state *st)
 {
 	const struct validate_stats *vs = &st->stats;
 	size_t failed = vs->pubpoints_failed, kept = vs->pubpoints_kept;
+	size_t k, r;
 
 	/* Kept points are among the failed; the states partition the total. */
 	if (kept > failed)
@@ -454,6 +455,18 @@ metrics_cycle(FILE *fp, const struct httpd_state *st)
 	metric(fp, "vrpd_objects_rejected", "gauge",
 	       "Objects rejected (each logged once), last cycle.",
 	       (double)vs->objects_rejected);
+	metric_head(fp, "vrpd_objects_rejected_by", "gauge",
+		    "Objects rejected last cycle, by kind (roa, aspa, cert) "
+		    "and reason: object (profile, encoding, own signature), "
+		    "issuer (chain, dates, revocation, resources), content "
+		    "(a rule on what it says).");
+	for (k = 0; k < VALIDATE_KINDS; k++)
+		for (r = 0; r < VALIDATE_REASONS; r++)
+			fprintf(fp,
+				"vrpd_objects_rejected_by{kind=\"%s\","
+				"reason=\"%s\"} %zu\n",
+				validate_kind_names[k],
+				validate_reason_names[r], vs->rejected[k][r]);
 	if (!st->fetched)
 		return;
 	metric(fp, "vrpd_repositories", "gauge",

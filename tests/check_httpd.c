@@ -171,6 +171,8 @@ test_state(void)
 	st.stats.pubpoints_kept = 1;
 	st.stats.objects = 100;
 	st.stats.objects_rejected = 4;
+	st.stats.rejected[VALIDATE_ROA][VALIDATE_CONTENT] = 3;
+	st.stats.rejected[VALIDATE_CERT][VALIDATE_ISSUER] = 1;
 	st.fetched = true;
 	st.fetch.repos = 5;
 	st.fetch.repos_failed = 1;
@@ -371,6 +373,15 @@ START_TEST(test_httpd_metrics_prometheus_text_per_ta)
 	    prom_value(&p, "vrpd_validation_last_end_timestamp_seconds") ==
 	    1700000000);
 	ck_assert(prom_value(&p, "vrpd_tas") == 2);
+	ck_assert(prom_value(&p,
+			     "vrpd_objects_rejected_by{kind=\"roa\","
+			     "reason=\"content\"}") == 3);
+	ck_assert(prom_value(&p,
+			     "vrpd_objects_rejected_by{kind=\"cert\","
+			     "reason=\"issuer\"}") == 1);
+	ck_assert(prom_value(&p,
+			     "vrpd_objects_rejected_by{kind=\"aspa\","
+			     "reason=\"object\"}") == 0);
 	ck_assert(prom_value(&p, "vrpd_tas_failed") == 0);
 	ck_assert(prom_value(&p, "vrpd_publication_points{state=\"ok\"}") == 7);
 	ck_assert(prom_value(&p, "vrpd_publication_points{state=\"failed\"}") ==
