@@ -10,7 +10,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -25,6 +24,8 @@
 #include "rp/output.h"
 #include "rp/timefmt.h"
 #include "rp/validity.h"
+
+#include "addrport.h"
 
 /* Enough for a Prometheus scraper, a few browsers and relays pulling
  * /json; more would only queue behind the one polling thread. */
@@ -874,74 +875,6 @@ httpd_log(void *cls, const char *fmt, va_list ap)
 
 /* Lifecycle. */
 
-/* A port number: decimal digits, at most 65535. */
-static bool
-httpd_parse_port(const char *s, uint16_t *port)
-{
-	unsigned long v = 0;
-
-	if (*s == '\0')
-		return false;
-	for (; *s >= '0' && *s <= '9' && v <= 65535; s++)
-		v = v * 10 + (unsigned long)(*s - '0');
-	if (*s != '\0' || v > 65535)
-		return false;
-	*port = (uint16_t)v;
-	return true;
-}
-
-/*
- * "HOST:PORT" or "[HOST]:PORT", numeric only, into *ss and *port; false
- * with the reason in why.
- */
-static bool
-httpd_parse_addr(const char *addrport, struct sockaddr_storage *ss,
-		 uint16_t *port, char *why, size_t whylen)
-{
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *start = addrport, *end, *portstr;
-	struct addrinfo hints, *ai;
-	bool bracketed = addrport[0] == '[';
-	int e;
-
-	if (bracketed) {
-		start++;
-		end = strchr(start, ']');
-		portstr = end != NULL && end[1] == ':' ? end + 2 : NULL;
-	} else {
-		end = strrchr(start, ':');
-		portstr = end != NULL ? end + 1 : NULL;
-	}
-	if (portstr == NULL || end == start ||
-	    (size_t)(end - start) >= sizeof(host)) {
-		snprintf(why, whylen,
-			 "expected ADDR:PORT, e.g. 127.0.0.1:8080 or "
-			 "[::1]:8080");
-		return false;
-	}
-	if (!httpd_parse_port(portstr, port)) {
-		snprintf(why, whylen, "bad port \"%s\" (0 to 65535)", portstr);
-		return false;
-	}
-	memcpy(host, start, (size_t)(end - start));
-	host[end - start] = '\0';
-	if (!bracketed && strchr(host, ':') != NULL) {
-		snprintf(why, whylen,
-			 "an IPv6 address goes in brackets, e.g. [::1]:8080");
-		return false;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((e = getaddrinfo(host, portstr, &hints, &ai)) != 0) {
-		snprintf(why, whylen, "%s: %s", host, gai_strerror(e));
-		return false;
-	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return true;
-}
-
 struct httpd *
 httpd_start(const char *addrport, char *err, size_t errlen)
 {
@@ -952,12 +885,13 @@ httpd_start(const char *addrport, char *err, size_t errlen)
 	uint16_t port;
 	char why[200];
 
-	if (!httpd_parse_addr(addrport, &ss, &port, why, sizeof(why))) {
+	if (!addrport_parse(addrport, &ss, why, sizeof(why))) {
 		snprintf(err, errlen, "http: cannot listen on %s: %s", addrport,
 			 why);
 		log_warnx("%s", err);
 		return NULL;
 	}
+	port = addrport_port(&ss);
 	/* MHD_USE_AUTO picks epoll: a daemon with many RTR clients has fds
 	 * beyond select()'s FD_SETSIZE. */
 	if (ss.ss_family == AF_INET6) {

@@ -21,6 +21,7 @@
 
 #include "rp/log.h"
 
+#include "addrport.h"
 #include "server.h"
 
 /* Bytes handed to one uv_write: large enough to keep the socket busy. */
@@ -512,39 +513,6 @@ server_new(uv_loop_t *loop, struct history *h, const struct server_config *cfg)
 	return srv;
 }
 
-/* Parses "1.2.3.4:PORT" or "[v6]:PORT"; false on anything else. */
-static bool
-parse_addr(const char *s, struct sockaddr_storage *ss)
-{
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon = strrchr(s, ':');
-	char *end;
-	unsigned long port;
-	size_t hlen;
-
-	if (colon == NULL || colon == s || colon[1] == '\0')
-		return false;
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || port > 65535 || colon[1] == '-' ||
-	    colon[1] == '+')
-		return false;
-	hlen = (size_t)(colon - s);
-	if (s[0] == '[') {
-		if (hlen < 3 || s[hlen - 1] != ']' || hlen - 2 >= sizeof(host))
-			return false;
-		memcpy(host, s + 1, hlen - 2);
-		host[hlen - 2] = '\0';
-		return uv_ip6_addr(host, (int)port,
-				   (struct sockaddr_in6 *)ss) == 0;
-	}
-	if (hlen >= sizeof(host))
-		return false;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0;
-}
-
 /* A non-blocking listening socket bound to ss; -1 with errno set. */
 static int
 listen_socket(const struct sockaddr_storage *ss)
@@ -576,9 +544,10 @@ listen_socket(const struct sockaddr_storage *ss)
 bool
 server_listen(struct server *srv, const char *addrport)
 {
-	struct sockaddr_storage ss = {0}, bound;
+	struct sockaddr_storage ss, bound;
 	socklen_t len = sizeof(bound);
 	struct listener *l;
+	char why[200];
 	int fd;
 
 	if (srv->num_listeners == MAX_LISTENERS) {
@@ -586,10 +555,8 @@ server_listen(struct server *srv, const char *addrport)
 			  MAX_LISTENERS);
 		return false;
 	}
-	if (!parse_addr(addrport, &ss)) {
-		log_warnx("rtr: %s: not ADDR:PORT (IPv4, or [IPv6]) with a "
-			  "port up to 65535",
-			  addrport);
+	if (!addrport_parse(addrport, &ss, why, sizeof(why))) {
+		log_warnx("rtr: cannot listen on %s: %s", addrport, why);
 		return false;
 	}
 	if ((fd = listen_socket(&ss)) == -1) {
