@@ -541,6 +541,28 @@ fail:
 	return NULL;
 }
 
+struct vrpset_ta_count *
+vrpset_count_tas(const struct vrpset *set)
+{
+	struct vrpset_ta_count *t;
+	size_t i;
+
+	/* A payload's TA index is always < num_tas (vrpset_add_* check). */
+	if ((t = calloc(set->num_tas + 1, sizeof(*t))) == NULL)
+		return NULL;
+	for (i = 0; i < set->num_vrps; i++) {
+		if (set->vrps[i].afi == 4)
+			t[set->vrps[i].ta].v4++;
+		else
+			t[set->vrps[i].ta].v6++;
+	}
+	for (i = 0; i < set->num_vaps; i++)
+		t[set->vaps[i].ta].vaps++;
+	for (i = 0; i < set->num_keys; i++)
+		t[set->keys[i].ta].keys++;
+	return t;
+}
+
 void
 vrpset_count(const struct vrpset *set, size_t *v4, size_t *v6)
 {

@@ -97,6 +97,17 @@ bool vrpset_finish(struct vrpset *set);
 /* A deep copy of a finished set; NULL on ENOMEM. */
 struct vrpset *vrpset_clone(const struct vrpset *set);
 
+/* What one TA contributes to a set. */
+struct vrpset_ta_count {
+	size_t v4, v6, vaps, keys;
+};
+
+/*
+ * The counts of each TA, indexed like set->tas (at least one element, so
+ * an empty set gives a valid pointer); NULL on ENOMEM. The caller frees.
+ */
+struct vrpset_ta_count *vrpset_count_tas(const struct vrpset *set);
+
 /* Counts of VRPs per family, for summaries; after vrpset_finish. */
 void vrpset_count(const struct vrpset *set, size_t *v4, size_t *v6);
 

@@ -61,39 +61,13 @@ conn_written(uv_write_t *req, int status)
 	uv_close((uv_handle_t *)&c->pipe, conn_closed);
 }
 
-/* Per-TA counts, in the set's TA order. */
-struct ta_counts {
-	size_t v4, v6, aspas, keys;
-};
-
-static struct ta_counts *
-count_tas(const struct vrpset *set)
-{
-	struct ta_counts *t;
-	size_t i;
-
-	if ((t = calloc(set->num_tas + 1, sizeof(*t))) == NULL)
-		return NULL;
-	for (i = 0; i < set->num_vrps; i++) {
-		if (set->vrps[i].afi == 4)
-			t[set->vrps[i].ta].v4++;
-		else
-			t[set->vrps[i].ta].v6++;
-	}
-	for (i = 0; i < set->num_vaps; i++)
-		t[set->vaps[i].ta].aspas++;
-	for (i = 0; i < set->num_keys; i++)
-		t[set->keys[i].ta].keys++;
-	return t;
-}
-
 static int
 cmd_count(const struct vrpset *set, bool json, FILE *fp)
 {
-	struct ta_counts *t;
+	struct vrpset_ta_count *t;
 	size_t i, v4, v6;
 
-	if ((t = count_tas(set)) == NULL) {
+	if ((t = vrpset_count_tas(set)) == NULL) {
 		fprintf(fp, "out of memory\n");
 		return EXIT_ERROR;
 	}
@@ -108,7 +82,7 @@ cmd_count(const struct vrpset *set, bool json, FILE *fp)
 				"%s\"%s\":{\"vrps\":%zu,\"ipv4\":%zu,\"ipv6\":"
 				"%zu,\"aspas\":%zu,\"router_keys\":%zu}",
 				i == 0 ? "" : ",", set->tas[i],
-				t[i].v4 + t[i].v6, t[i].v4, t[i].v6, t[i].aspas,
+				t[i].v4 + t[i].v6, t[i].v4, t[i].v6, t[i].vaps,
 				t[i].keys);
 		fprintf(fp, "}}\n");
 	} else {
@@ -121,7 +95,7 @@ cmd_count(const struct vrpset *set, bool json, FILE *fp)
 				"  %-10s %zu VRPs (IPv4 %zu, IPv6 %zu), %zu "
 				"ASPAs, %zu router keys\n",
 				set->tas[i], t[i].v4 + t[i].v6, t[i].v4,
-				t[i].v6, t[i].aspas, t[i].keys);
+				t[i].v6, t[i].vaps, t[i].keys);
 	}
 	free(t);
 	return EXIT_OK;

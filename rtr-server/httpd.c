@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,7 @@
 struct snapshot {
 	atomic_size_t refs;
 	struct vrpset *set;
-	size_t *v4, *v6, *vaps, *keys; /* per TA, [set->num_tas] */
+	struct vrpset_ta_count *per_ta; /* [set->num_tas] */
 	time_t published;
 	double elapsed; /* of the cycle that made it, for the JSON metadata */
 	pthread_mutex_t json_lock;
@@ -109,10 +110,7 @@ snapshot_unref(struct snapshot *s)
 	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	vrpset_free(s->set);
-	free(s->v4);
-	free(s->v6);
-	free(s->vaps);
-	free(s->keys);
+	free(s->per_ta);
 	free(s->json);
 	pthread_mutex_destroy(&s->json_lock);
 	free(s);
@@ -122,20 +120,12 @@ static struct snapshot *
 snapshot_new(struct vrpset *set, double elapsed)
 {
 	struct snapshot *s;
-	size_t n = set->num_tas, i;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
-	s->v4 = calloc(n + 1, sizeof(size_t));
-	s->v6 = calloc(n + 1, sizeof(size_t));
-	s->vaps = calloc(n + 1, sizeof(size_t));
-	s->keys = calloc(n + 1, sizeof(size_t));
-	if (s->v4 == NULL || s->v6 == NULL || s->vaps == NULL ||
-	    s->keys == NULL || pthread_mutex_init(&s->json_lock, NULL) != 0) {
-		free(s->v4);
-		free(s->v6);
-		free(s->vaps);
-		free(s->keys);
+	if ((s->per_ta = vrpset_count_tas(set)) == NULL ||
+	    pthread_mutex_init(&s->json_lock, NULL) != 0) {
+		free(s->per_ta);
 		free(s);
 		return NULL;
 	}
@@ -143,17 +133,6 @@ snapshot_new(struct vrpset *set, double elapsed)
 	s->set = set;
 	s->published = time(NULL);
 	s->elapsed = elapsed;
-	/* A payload's TA index is always < num_tas (vrpset_add_* check it). */
-	for (i = 0; i < set->num_vrps; i++) {
-		if (set->vrps[i].afi == 4)
-			s->v4[set->vrps[i].ta]++;
-		else
-			s->v6[set->vrps[i].ta]++;
-	}
-	for (i = 0; i < set->num_vaps; i++)
-		s->vaps[set->vaps[i].ta]++;
-	for (i = 0; i < set->num_keys; i++)
-		s->keys[set->keys[i].ta]++;
 	return s;
 }
 
@@ -376,10 +355,13 @@ metric(FILE *fp, const char *name, const char *type, const char *help,
 	fprintf(fp, "%s %.17g\n", name, value);
 }
 
-/* name{ta="..."[,family="..."]} value, one line per TA. */
+/*
+ * name{ta="..."[,family="..."]} value, one line per TA; the value is
+ * the struct vrpset_ta_count member at offset.
+ */
 static void
 metric_per_ta(FILE *fp, const struct snapshot *s, const char *name,
-	      const char *family, const size_t *counts)
+	      const char *family, size_t offset)
 {
 	size_t i;
 
@@ -388,7 +370,9 @@ metric_per_ta(FILE *fp, const struct snapshot *s, const char *name,
 		prom_label(fp, s->set->tas[i]);
 		if (family != NULL)
 			fprintf(fp, ",family=\"%s\"", family);
-		fprintf(fp, "} %zu\n", counts[i]);
+		fprintf(fp, "} %zu\n",
+			*(const size_t *)((const char *)&s->per_ta[i] +
+					  offset));
 	}
 }
 
@@ -398,17 +382,21 @@ metrics_set(FILE *fp, const struct snapshot *s)
 	metric_head(fp, "vrpd_vrps", "gauge",
 		    "VRPs served, per trust anchor and address family.");
 	if (s != NULL) {
-		metric_per_ta(fp, s, "vrpd_vrps", "ipv4", s->v4);
-		metric_per_ta(fp, s, "vrpd_vrps", "ipv6", s->v6);
+		metric_per_ta(fp, s, "vrpd_vrps", "ipv4",
+			      offsetof(struct vrpset_ta_count, v4));
+		metric_per_ta(fp, s, "vrpd_vrps", "ipv6",
+			      offsetof(struct vrpset_ta_count, v6));
 	}
 	metric_head(fp, "vrpd_aspas", "gauge",
 		    "ASPAs (VAPs) served, per trust anchor.");
 	if (s != NULL)
-		metric_per_ta(fp, s, "vrpd_aspas", NULL, s->vaps);
+		metric_per_ta(fp, s, "vrpd_aspas", NULL,
+			      offsetof(struct vrpset_ta_count, vaps));
 	metric_head(fp, "vrpd_router_keys", "gauge",
 		    "BGPsec router keys served, per trust anchor.");
 	if (s != NULL)
-		metric_per_ta(fp, s, "vrpd_router_keys", NULL, s->keys);
+		metric_per_ta(fp, s, "vrpd_router_keys", NULL,
+			      offsetof(struct vrpset_ta_count, keys));
 }
 
 static void
@@ -736,7 +724,8 @@ status_tas(FILE *fp, const struct snapshot *s)
 		fprintf(fp,
 			"</td><td>%zu</td><td>%zu</td><td>%zu</td>"
 			"<td>%zu</td></tr>\n",
-			s->v4[i], s->v6[i], s->vaps[i], s->keys[i]);
+			s->per_ta[i].v4, s->per_ta[i].v6, s->per_ta[i].vaps,
+			s->per_ta[i].keys);
 	}
 	fputs("</table>\n", fp);
 }

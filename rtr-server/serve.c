@@ -89,20 +89,6 @@ load_work(uv_work_t *req)
 }
 
 static void
-count_families(const struct payload *p, size_t *v4, size_t *v6)
-{
-	size_t i;
-
-	*v4 = *v6 = 0;
-	for (i = 0; i < p->num_prefixes; i++) {
-		if (p->prefixes[i].afi == 4)
-			(*v4)++;
-		else
-			(*v6)++;
-	}
-}
-
-static void
 save_state(struct serve *sv)
 {
 	const struct payload *p = history_current(sv->h);
@@ -198,7 +184,7 @@ publish(struct serve *sv, struct payload *p, struct vrpset *set,
 		log_info("%s: unchanged, serial %u", what,
 			 history_serial(sv->h));
 	} else {
-		count_families(cur, &v4, &v6);
+		vrpset_count(cur->owner, &v4, &v6);
 		log_info("%s: %zu VRPs (%zu IPv4, %zu IPv6), %zu ASPAs, %zu "
 			 "router keys; serial %u (%.0f ms)",
 			 what, cur->num_prefixes, v4, v6, cur->num_aspas,

@@ -543,6 +543,32 @@ START_TEST(test_vrpset_grows_to_a_million_vrps)
 }
 END_TEST
 
+START_TEST(test_vrpset_count_tas_per_family_and_kind)
+{
+	struct vrpset *set = set_with_tas();
+	struct vrpset_ta_count *t;
+	uint32_t providers[] = {1};
+
+	add(set, testdata_vrp("192.0.2.0", 24, 24, 64496, 0));
+	add(set, testdata_vrp("198.51.100.0", 24, 24, 64496, 1));
+	add(set, testdata_vrp("2001:db8::", 32, 32, 64496, 1));
+	ck_assert(vrpset_add_vap(set, 1, 64500, providers, 1));
+	ck_assert(vrpset_add_key(set, 0, 64497, ski_a, spki_a, sizeof(spki_a)));
+	ck_assert(vrpset_finish(set));
+	ck_assert_ptr_nonnull(t = vrpset_count_tas(set));
+	ck_assert_uint_eq(t[0].v4, 1);
+	ck_assert_uint_eq(t[0].v6, 0);
+	ck_assert_uint_eq(t[0].vaps, 0);
+	ck_assert_uint_eq(t[0].keys, 1);
+	ck_assert_uint_eq(t[1].v4, 1);
+	ck_assert_uint_eq(t[1].v6, 1);
+	ck_assert_uint_eq(t[1].vaps, 1);
+	ck_assert_uint_eq(t[1].keys, 0);
+	free(t);
+	vrpset_free(set);
+}
+END_TEST
+
 START_TEST(test_vrpset_clone_is_deep_and_equal)
 {
 	struct vrpset *set = set_with_tas(), *c;
@@ -618,6 +644,7 @@ vrpset_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_vrpset_grows_to_a_million_vrps);
 	tcase_add_test(tc, test_vrpset_clone_is_deep_and_equal);
+	tcase_add_test(tc, test_vrpset_count_tas_per_family_and_kind);
 	suite_add_tcase(s, tc);
 
 	return s;
