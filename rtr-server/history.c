@@ -17,18 +17,6 @@
 
 #define NUM_VERSIONS (RTR_VERSION_MAX + 1)
 
-/* RFC 8210 s.5.10: Router Key PDUs exist from version 1; 8210bis: ASPA 2. */
-#define KEYS_MIN_VERSION 1
-#define ASPA_MIN_VERSION 2
-
-/* Largest fixed-size PDUs we emit, for sizing. */
-#define LEN_PDU_HEAD  8
-#define LEN_EOD_MAX   24
-#define LEN_IPV4      20
-#define LEN_IPV6      32
-#define LEN_KEY_HEAD  (8 + 20 + 4)
-#define LEN_ASPA_HEAD 12
-
 struct history {
 	uint16_t session_id;
 	uint32_t serial;
@@ -161,25 +149,25 @@ struct response_size {
 static void
 count_prefix(struct response_size *s, const struct vrp *v)
 {
-	s->bytes += v->afi == 4 ? LEN_IPV4 : LEN_IPV6;
+	s->bytes += v->afi == 4 ? RTR_LEN_IPV4_PREFIX : RTR_LEN_IPV6_PREFIX;
 	s->pdus++;
 }
 
 static void
 count_key(struct response_size *s, uint8_t version, const struct router_key *k)
 {
-	if (version < KEYS_MIN_VERSION)
+	if (version < RTR_ROUTER_KEY_MIN_VERSION)
 		return;
-	s->bytes += LEN_KEY_HEAD + k->spki_len;
+	s->bytes += RTR_LEN_ROUTER_KEY_MIN + k->spki_len;
 	s->pdus++;
 }
 
 static void
 count_aspa(struct response_size *s, uint8_t version, const struct vap *a)
 {
-	if (version < ASPA_MIN_VERSION)
+	if (version < RTR_ASPA_MIN_VERSION)
 		return;
-	s->bytes += LEN_ASPA_HEAD + (a == NULL ? 0 : a->num_providers * 4);
+	s->bytes += RTR_LEN_ASPA_MIN + (a == NULL ? 0 : a->num_providers * 4);
 	s->pdus++;
 }
 
@@ -234,7 +222,7 @@ emit_key(struct encoder *e, const struct router_key *k, bool announce)
 	unsigned char *p;
 	size_t size;
 
-	if (e->version < KEYS_MIN_VERSION)
+	if (e->version < RTR_ROUTER_KEY_MIN_VERSION)
 		return;
 	p = room(e, &size);
 	put(e,
@@ -251,7 +239,7 @@ emit_aspa(struct encoder *e, uint32_t customer, const struct vap *a)
 	unsigned char *p;
 	size_t size;
 
-	if (e->version < ASPA_MIN_VERSION)
+	if (e->version < RTR_ASPA_MIN_VERSION)
 		return;
 	p = room(e, &size);
 	if (a != NULL)
@@ -274,8 +262,8 @@ encoder_begin(struct encoder *e, const struct history *h, uint8_t version,
 
 	e->version = version;
 	e->ok = true;
-	if ((e->buf = rtrbuf_new(s->bytes + LEN_PDU_HEAD + LEN_EOD_MAX)) ==
-	    NULL)
+	if ((e->buf = rtrbuf_new(s->bytes + RTR_LEN_CACHE_RESPONSE +
+				 RTR_LEN_END_OF_DATA_V1)) == NULL)
 		return false;
 	p = room(e, &size);
 	put(e,
@@ -472,7 +460,7 @@ history_notify(struct history *h, uint8_t version)
 	if (version > RTR_VERSION_MAX || h->current == NULL)
 		return NULL;
 	if (h->notify[version] == NULL) {
-		if ((b = rtrbuf_new(LEN_PDU_HEAD + 4)) == NULL)
+		if ((b = rtrbuf_new(RTR_HEADER_LEN + 4)) == NULL)
 			return NULL;
 		b->len =
 		    pdu_encode_serial_notify(b->data, b->cap, version,

@@ -16,24 +16,12 @@
 /* Fixed lengths, RFC 8210 s.5.2-5.11 and 8210bis s.5.12. */
 #define LEN_SERIAL	     12
 #define LEN_RESET_QUERY	     8
-#define LEN_CACHE_RESPONSE   8
-#define LEN_IPV4_PREFIX	     20
-#define LEN_IPV6_PREFIX	     32
-#define LEN_END_OF_DATA_V0   12 /* RFC 6810 s.5.8: serial only */
-#define LEN_END_OF_DATA_V1   24 /* RFC 8210 s.5.8: plus the three timers */
 #define LEN_CACHE_RESET	     8
-#define LEN_ROUTER_KEY_MIN   (RTR_HEADER_LEN + RTR_SKI_LEN + 4)
 #define LEN_ERROR_REPORT_MIN (RTR_HEADER_LEN + 4 + 4)
-#define LEN_ASPA_MIN	     (RTR_HEADER_LEN + 4)
 
 #define IPV4_ADDR_LEN 4
 #define IPV6_ADDR_LEN 16
 #define ASN_LEN	      4
-
-/* RFC 8210 s.5.10: Router Key PDUs first appear in version 1. */
-#define ROUTER_KEY_MIN_VERSION 1
-/* 8210bis s.5.12: ASPA PDUs first appear in version 2. */
-#define ASPA_MIN_VERSION 2
 
 static void
 put16(unsigned char *p, uint16_t v)
@@ -121,9 +109,9 @@ pdu_encode_cache_response(unsigned char *buf, size_t size, uint8_t version,
 			  uint16_t session_id)
 {
 	if (!header(buf, size, version, RTR_PDU_CACHE_RESPONSE, session_id,
-		    LEN_CACHE_RESPONSE))
+		    RTR_LEN_CACHE_RESPONSE))
 		return 0;
-	return LEN_CACHE_RESPONSE;
+	return RTR_LEN_CACHE_RESPONSE;
 }
 
 static size_t
@@ -167,7 +155,8 @@ pdu_encode_end_of_data(unsigned char *buf, size_t size, uint8_t version,
 		       uint16_t session_id, uint32_t serial, uint32_t refresh,
 		       uint32_t retry, uint32_t expire)
 {
-	size_t len = version == 0 ? LEN_END_OF_DATA_V0 : LEN_END_OF_DATA_V1;
+	size_t len =
+	    version == 0 ? RTR_LEN_END_OF_DATA_V0 : RTR_LEN_END_OF_DATA_V1;
 
 	if (!header(buf, size, version, RTR_PDU_END_OF_DATA, session_id, len))
 		return 0;
@@ -196,9 +185,9 @@ pdu_encode_router_key(unsigned char *buf, size_t size, uint8_t version,
 {
 	size_t len;
 
-	if (version < ROUTER_KEY_MIN_VERSION || spki_len > RTR_PDU_MAX_LEN)
+	if (version < RTR_ROUTER_KEY_MIN_VERSION || spki_len > RTR_PDU_MAX_LEN)
 		return 0;
-	len = LEN_ROUTER_KEY_MIN + spki_len;
+	len = RTR_LEN_ROUTER_KEY_MIN + spki_len;
 	/* RFC 8210 s.5.10: Flags sit where other PDUs have a session. */
 	if (!header(buf, size, version, RTR_PDU_ROUTER_KEY,
 		    (uint16_t)(flags << 8), len))
@@ -206,7 +195,7 @@ pdu_encode_router_key(unsigned char *buf, size_t size, uint8_t version,
 	memcpy(buf + 8, ski, RTR_SKI_LEN);
 	put32(buf + 8 + RTR_SKI_LEN, asn);
 	if (spki_len > 0)
-		memcpy(buf + LEN_ROUTER_KEY_MIN, spki, spki_len);
+		memcpy(buf + RTR_LEN_ROUTER_KEY_MIN, spki, spki_len);
 	return len;
 }
 
@@ -241,16 +230,16 @@ pdu_encode_aspa(unsigned char *buf, size_t size, uint8_t version, uint8_t flags,
 {
 	size_t len, i;
 
-	if (version < ASPA_MIN_VERSION ||
-	    count > (RTR_PDU_MAX_LEN - LEN_ASPA_MIN) / ASN_LEN)
+	if (version < RTR_ASPA_MIN_VERSION ||
+	    count > (RTR_PDU_MAX_LEN - RTR_LEN_ASPA_MIN) / ASN_LEN)
 		return 0;
-	len = LEN_ASPA_MIN + count * ASN_LEN;
+	len = RTR_LEN_ASPA_MIN + count * ASN_LEN;
 	if (!header(buf, size, version, RTR_PDU_ASPA, (uint16_t)(flags << 8),
 		    len))
 		return 0;
 	put32(buf + 8, customer);
 	for (i = 0; i < count; i++)
-		put32(buf + LEN_ASPA_MIN + i * ASN_LEN, providers[i]);
+		put32(buf + RTR_LEN_ASPA_MIN + i * ASN_LEN, providers[i]);
 	return len;
 }
 
@@ -298,25 +287,27 @@ min_length(uint8_t version, uint8_t type, bool *fixed)
 	case RTR_PDU_RESET_QUERY:
 		return LEN_RESET_QUERY;
 	case RTR_PDU_CACHE_RESPONSE:
-		return LEN_CACHE_RESPONSE;
+		return RTR_LEN_CACHE_RESPONSE;
 	case RTR_PDU_IPV4_PREFIX:
-		return LEN_IPV4_PREFIX;
+		return RTR_LEN_IPV4_PREFIX;
 	case RTR_PDU_IPV6_PREFIX:
-		return LEN_IPV6_PREFIX;
+		return RTR_LEN_IPV6_PREFIX;
 	case RTR_PDU_END_OF_DATA:
-		return version == 0 ? LEN_END_OF_DATA_V0 : LEN_END_OF_DATA_V1;
+		return version == 0 ? RTR_LEN_END_OF_DATA_V0
+				    : RTR_LEN_END_OF_DATA_V1;
 	case RTR_PDU_CACHE_RESET:
 		return LEN_CACHE_RESET;
 	case RTR_PDU_ROUTER_KEY:
 		*fixed = false;
-		return version < ROUTER_KEY_MIN_VERSION ? 0
-							: LEN_ROUTER_KEY_MIN;
+		return version < RTR_ROUTER_KEY_MIN_VERSION
+		    ? 0
+		    : RTR_LEN_ROUTER_KEY_MIN;
 	case RTR_PDU_ERROR_REPORT:
 		*fixed = false;
 		return LEN_ERROR_REPORT_MIN;
 	case RTR_PDU_ASPA:
 		*fixed = false;
-		return version < ASPA_MIN_VERSION ? 0 : LEN_ASPA_MIN;
+		return version < RTR_ASPA_MIN_VERSION ? 0 : RTR_LEN_ASPA_MIN;
 	default:
 		return 0;
 	}
@@ -382,19 +373,19 @@ decode_body(const unsigned char *buf, size_t len, struct rtr_pdu *out)
 		out->u.router_key.flags = buf[2];
 		memcpy(out->u.router_key.ski, buf + 8, RTR_SKI_LEN);
 		out->u.router_key.asn = get32(buf + 8 + RTR_SKI_LEN);
-		out->u.router_key.spki = buf + LEN_ROUTER_KEY_MIN;
-		out->u.router_key.spki_len = len - LEN_ROUTER_KEY_MIN;
+		out->u.router_key.spki = buf + RTR_LEN_ROUTER_KEY_MIN;
+		out->u.router_key.spki_len = len - RTR_LEN_ROUTER_KEY_MIN;
 		return PDU_OK;
 	case RTR_PDU_ERROR_REPORT:
 		return decode_error_report(buf, len, out);
 	case RTR_PDU_ASPA:
 		/* 8210bis s.5.12: the providers fill whole 32-bit words. */
-		if ((len - LEN_ASPA_MIN) % ASN_LEN != 0)
+		if ((len - RTR_LEN_ASPA_MIN) % ASN_LEN != 0)
 			return bad(out, RTR_ERR_CORRUPT_DATA);
 		out->u.aspa.flags = buf[2] & RTR_FLAG_ANNOUNCE;
 		out->u.aspa.customer = get32(buf + 8);
-		out->u.aspa.providers = buf + LEN_ASPA_MIN;
-		out->u.aspa.count = (len - LEN_ASPA_MIN) / ASN_LEN;
+		out->u.aspa.providers = buf + RTR_LEN_ASPA_MIN;
+		out->u.aspa.count = (len - RTR_LEN_ASPA_MIN) / ASN_LEN;
 		if (!aspa_providers_ok(out))
 			return bad(out, RTR_ERR_ASPA_PROVIDER_LIST);
 		return PDU_OK;

@@ -52,6 +52,21 @@
 /* RFC 8210 s.5.10: Subject Key Identifier, a SHA-1 hash. */
 #define RTR_SKI_LEN 20
 
+/* RFC 8210 s.5.10: Router Key PDUs first appear in version 1. */
+#define RTR_ROUTER_KEY_MIN_VERSION 1
+/* 8210bis s.5.12: ASPA PDUs first appear in version 2. */
+#define RTR_ASPA_MIN_VERSION 2
+
+/* Lengths of the PDUs a cache sends, RFC 8210 s.5 and 8210bis s.5.12. */
+#define RTR_LEN_CACHE_RESPONSE 8
+#define RTR_LEN_IPV4_PREFIX    20
+#define RTR_LEN_IPV6_PREFIX    32
+#define RTR_LEN_END_OF_DATA_V0 12 /* RFC 6810 s.5.8: serial only */
+#define RTR_LEN_END_OF_DATA_V1 24 /* RFC 8210 s.5.8: plus the timers */
+/* Router Key: plus the SPKI; ASPA: plus 4 bytes per provider. */
+#define RTR_LEN_ROUTER_KEY_MIN (RTR_HEADER_LEN + RTR_SKI_LEN + 4)
+#define RTR_LEN_ASPA_MIN       (RTR_HEADER_LEN + 4)
+
 /*
  * The largest PDU we accept or build. Nothing in RFC 8210 needs more than
  * a few hundred bytes; the largest is an ASPA PDU, which the ASPA profile
