@@ -31,6 +31,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -221,18 +222,6 @@ is_xml_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 4122 s.3 (either case on input), written out in lower case. */
 static bool
 uuid_parse(const char *v, size_t len, char out[UUID_LEN + 1])
@@ -246,11 +235,11 @@ uuid_parse(const char *v, size_t len, char out[UUID_LEN + 1])
 			if (v[i] != '-')
 				return false;
 			out[i] = '-';
-		} else if (hexval((unsigned char)v[i]) < 0)
+		} else if (OPENSSL_hexchar2int((unsigned char)v[i]) < 0)
 			return false;
 		else
-			out[i] =
-			    "0123456789abcdef"[hexval((unsigned char)v[i])];
+			out[i] = "0123456789abcdef"[OPENSSL_hexchar2int(
+			    (unsigned char)v[i])];
 	}
 	out[UUID_LEN] = '\0';
 	return true;
@@ -288,8 +277,8 @@ hash_parse(const char *v, size_t len, unsigned char out[HASH_LEN])
 	if (len != HASH_HEX_LEN)
 		return false;
 	for (i = 0; i < HASH_LEN; i++) {
-		int hi = hexval((unsigned char)v[2 * i]);
-		int lo = hexval((unsigned char)v[2 * i + 1]);
+		int hi = OPENSSL_hexchar2int((unsigned char)v[2 * i]);
+		int lo = OPENSSL_hexchar2int((unsigned char)v[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;

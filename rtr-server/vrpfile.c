@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "rp/limits.h"
@@ -389,18 +390,6 @@ vrpfile_add_key(struct vrpfile_in *in, uint32_t asn, const unsigned char *ski,
 	return true;
 }
 
-static int
-vrpfile_hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The SKI as rpki-client writes it: 40 hex digits, either case. */
 bool
 vrpfile_ski(struct vrpfile_in *in, const char *s, size_t len,
@@ -415,8 +404,8 @@ vrpfile_ski(struct vrpfile_in *in, const char *s, size_t len,
 				   vrpfile_show(show, s, len),
 				   2 * SHA_DIGEST_LENGTH);
 	for (i = 0; i < SHA_DIGEST_LENGTH; i++) {
-		hi = vrpfile_hexdigit(s[2 * i]);
-		lo = vrpfile_hexdigit(s[2 * i + 1]);
+		hi = OPENSSL_hexchar2int((unsigned char)s[2 * i]);
+		lo = OPENSSL_hexchar2int((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return vrpfile_why(in, "ski \"%s\" is not hex",
 					   vrpfile_show(show, s, len));
