@@ -3,6 +3,7 @@
  * built per serial, protocol version and kind of response, and every client
  * that needs it writes from the same memory (DESIGN.md, Performance).
  * Buffers are used by the one event-loop thread only: the count is plain.
+ * A session also keeps a router's partial PDU in one, unshared.
  */
 #ifndef RTR_RTRBUF_H
 #define RTR_RTRBUF_H

@@ -17,9 +17,6 @@
 #include "pdu.h"
 #include "session.h"
 
-/* The first read buffer; it grows to cfg->max_pdu only when a PDU needs. */
-#define SESSION_INITIAL_IN 64
-
 /* Error Report text is for the operator at the other end; keep it short. */
 #define SESSION_ERROR_TEXT 160
 
@@ -34,15 +31,14 @@ session_init(struct session *s, const char *name)
 void
 session_free(struct session *s)
 {
-	free(s->in);
-	s->in = NULL;
-	s->in_len = s->in_cap = 0;
+	free(s->in.data);
+	memset(&s->in, 0, sizeof(s->in));
 }
 
 bool
 session_pending(const struct session *s)
 {
-	return s->in_len > 0;
+	return s->in.len > 0;
 }
 
 /*
@@ -310,25 +306,6 @@ header_length(const unsigned char *p)
 	    ((uint32_t)p[6] << 8) | (uint32_t)p[7];
 }
 
-/* Makes room for a PDU of need bytes in the read buffer; false: ENOMEM. */
-static bool
-reserve_in(struct session *s, size_t need)
-{
-	unsigned char *p;
-	size_t cap;
-
-	if (need <= s->in_cap)
-		return true;
-	cap = s->in_cap == 0 ? SESSION_INITIAL_IN : s->in_cap;
-	while (cap < need)
-		cap *= 2;
-	if ((p = realloc(s->in, cap)) == NULL)
-		return false;
-	s->in = p;
-	s->in_cap = cap;
-	return true;
-}
-
 /*
  * Answers the PDU at the start of buf (avail bytes) if it is whole; sets
  * *used to its length, or 0 when more bytes are needed.
@@ -389,12 +366,12 @@ session_input(struct session *s, struct history *h,
 {
 	enum session_result r = SESSION_CONTINUE;
 	const unsigned char *p;
-	size_t avail, used, need;
+	size_t avail, used;
 
 	if (s->closing)
 		return SESSION_CLOSE;
 	/* Whole PDUs straight from the caller's bytes when nothing waits. */
-	while (s->in_len == 0 && len > 0) {
+	while (s->in.len == 0 && len > 0) {
 		r = one_pdu(s, h, cfg, data, len, io, &used);
 		if (r == SESSION_CLOSE)
 			return r;
@@ -409,16 +386,15 @@ session_input(struct session *s, struct history *h,
 	 * A partial PDU: keep it. It is at most cfg->max_pdu long (one_pdu
 	 * rejects longer ones from their header), plus one read's worth.
 	 */
-	need = s->in_len + len;
-	if (!reserve_in(s, need))
+	if (!rtrbuf_reserve(&s->in, len))
 		return report(s, io,
 			      s->version < 0 ? cfg->max_version
 					     : (uint8_t)s->version,
 			      RTR_ERR_INTERNAL_ERROR, NULL, 0, "out of memory");
-	memcpy(s->in + s->in_len, data, len);
-	s->in_len += len;
-	p = s->in;
-	avail = s->in_len;
+	memcpy(s->in.data + s->in.len, data, len);
+	s->in.len += len;
+	p = s->in.data;
+	avail = s->in.len;
 	for (;;) {
 		r = one_pdu(s, h, cfg, p, avail, io, &used);
 		if (r == SESSION_CLOSE || used == 0)
@@ -426,8 +402,8 @@ session_input(struct session *s, struct history *h,
 		p += used;
 		avail -= used;
 	}
-	memmove(s->in, p, avail);
-	s->in_len = avail;
+	memmove(s->in.data, p, avail);
+	s->in.len = avail;
 	return r;
 }
 

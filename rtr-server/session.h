@@ -26,13 +26,12 @@ struct session_io {
 };
 
 struct session {
-	char name[64];	 /* the peer, for logs: "127.0.0.1:5555" */
-	int version;	 /* -1 until the first PDU fixes it */
-	bool answered;	 /* got a response: Serial Notify may follow */
-	uint32_t serial; /* the serial of the last response, when answered */
-	bool closing;	 /* a fatal error was sent: read nothing more */
-	unsigned char *in;
-	size_t in_len, in_cap;
+	char name[64];	  /* the peer, for logs: "127.0.0.1:5555" */
+	int version;	  /* -1 until the first PDU fixes it */
+	bool answered;	  /* got a response: Serial Notify may follow */
+	uint32_t serial;  /* the serial of the last response, when answered */
+	bool closing;	  /* a fatal error was sent: read nothing more */
+	struct rtrbuf in; /* a partial PDU; its refs are unused */
 };
 
 enum session_result {

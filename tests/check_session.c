@@ -213,7 +213,7 @@ START_TEST(test_huge_length_rejected_without_buffering)
 	setup(&f, true);
 	ck_assert_int_eq(feed(&f, q, 8), SESSION_CLOSE);
 	assert_error(&f, 0, 1, RTR_ERR_CORRUPT_DATA);
-	ck_assert_uint_le(f.s.in_cap, 64);
+	ck_assert_uint_le(f.s.in.cap, 64);
 	/* and nothing more is read */
 	ck_assert_int_eq(feed(&f, q, 8), SESSION_CLOSE);
 	ck_assert_uint_eq(f.out.n, 1);
