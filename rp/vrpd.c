@@ -1191,7 +1191,6 @@ static int
 run_daemon(struct options *o, struct daemon_source *d)
 {
 	static char saved[PATH_MAX];
-	int rc;
 
 	if ((size_t)snprintf(saved, sizeof(saved), "%s/%s", o->cache_dir,
 			     SAVED_SET_NAME) >= sizeof(saved))
@@ -1224,8 +1223,7 @@ run_daemon(struct options *o, struct daemon_source *d)
 	} else if (o->syslog) {
 		log_tosyslog("vrpd");
 	}
-	rc = serve_run(&o->rtr);
-	return rc;
+	return serve_run(&o->rtr);
 }
 
 /*
