@@ -220,9 +220,9 @@ aspa_decode(struct aspa *aspa, const char *uri, const unsigned char *econtent,
 	aspa->providers = NULL;
 	aspa->num_providers = 0;
 	aspa->customer = 0;
-	if (len > MAX_OBJECT_SIZE) {
-		log_warnx("%s: ASPA eContent larger than %d bytes", uri,
-			  MAX_OBJECT_SIZE);
+	if (len > rp_limits.object_size) {
+		log_warnx("%s: ASPA eContent larger than %zu bytes", uri,
+			  rp_limits.object_size);
 		return false;
 	}
 	if ((a = d2i_ASProviderAttestation(NULL, &p, (long)len)) == NULL) {

@@ -1112,8 +1112,9 @@ cert_parse(const char *uri, const unsigned char *der, size_t len)
 	const unsigned char *end = der;
 	X509 *x;
 
-	if (len > MAX_OBJECT_SIZE) {
-		log_warnx("%s: larger than %d bytes", uri, MAX_OBJECT_SIZE);
+	if (len > rp_limits.object_size) {
+		log_warnx("%s: larger than %zu bytes", uri,
+			  rp_limits.object_size);
 		return NULL;
 	}
 	if ((x = d2i_X509(NULL, &end, (long)len)) == NULL) {

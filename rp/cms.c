@@ -368,9 +368,9 @@ cms_parse(const char *uri, const unsigned char *der, size_t len,
 	X509 *ee = NULL;
 	time_t when = 0;
 
-	if (len == 0 || len > MAX_OBJECT_SIZE) {
-		log_warnx("%s: signed object is empty or larger than %d bytes",
-			  uri, MAX_OBJECT_SIZE);
+	if (len == 0 || len > rp_limits.object_size) {
+		log_warnx("%s: signed object is empty or larger than %zu bytes",
+			  uri, rp_limits.object_size);
 		return NULL;
 	}
 	if ((want = OBJ_txt2obj(want_oid, 1)) == NULL)

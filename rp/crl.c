@@ -240,8 +240,9 @@ crl_parse(const char *uri, const unsigned char *der, size_t len)
 	struct crl *crl;
 	X509_CRL *x;
 
-	if (len > MAX_OBJECT_SIZE) {
-		log_warnx("%s: larger than %d bytes", uri, MAX_OBJECT_SIZE);
+	if (len > rp_limits.object_size) {
+		log_warnx("%s: larger than %zu bytes", uri,
+			  rp_limits.object_size);
 		return NULL;
 	}
 	if ((x = d2i_X509_CRL(NULL, &end, (long)len)) == NULL) {

@@ -104,7 +104,7 @@ ta_data(void *arg, const void *buf, size_t len)
 	struct ta_body *b = arg;
 	unsigned char *p;
 
-	if (len > MAX_OBJECT_SIZE - b->len ||
+	if (len > rp_limits.object_size - b->len ||
 	    (p = realloc(b->data, b->len + len)) == NULL)
 		return false;
 	memcpy(p + b->len, buf, len);

@@ -6,6 +6,8 @@
 #ifndef VRPD_LIMITS_H
 #define VRPD_LIMITS_H
 
+#include <stddef.h>
+
 /*
  * Longest URI accepted anywhere (TAL, SIA, AIA, CRLDP, RRDP). Real RPKI URIs
  * are well under 200 bytes; 2048 is the common HTTP client limit and
@@ -151,5 +153,28 @@
  * streamed, never held, so this bounds disk and time, not memory.
  */
 #define MAX_RRDP_FILE_SIZE (2048UL * 1024 * 1024)
+
+/*
+ * The limits an operator may change, one vrpd flag each (README, Limits);
+ * the defaults are the constants above. vrpd sets rp_limits once at start,
+ * before any thread runs, and nothing writes it afterwards.
+ */
+struct rp_limits {
+	size_t object_size;	       /* MAX_OBJECT_SIZE */
+	size_t manifest_entries;       /* MAX_MANIFEST_ENTRIES */
+	size_t cert_resources;	       /* MAX_IP_ELEMENTS, MAX_AS_ELEMENTS */
+	size_t repos_per_ta;	       /* MAX_REPOS_PER_TA */
+	size_t repo_objects;	       /* MAX_STORE_REPO_OBJECTS */
+	unsigned long long repo_bytes; /* MAX_STORE_REPO_BYTES */
+	size_t notification_size;      /* MAX_NOTIFICATION_SIZE */
+	size_t rrdp_file_size;	       /* MAX_RRDP_FILE_SIZE */
+	size_t xml_markup;	       /* MAX_RRDP_MARKUP */
+};
+
+/* The limits in force. */
+extern struct rp_limits rp_limits;
+
+/* The built-in limits, for resetting rp_limits. */
+extern const struct rp_limits rp_limits_default;
 
 #endif /* VRPD_LIMITS_H */

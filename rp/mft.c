@@ -284,9 +284,9 @@ mft_files_read(const char *uri, const STACK_OF(FileAndHash) * list,
 {
 	int i, n = sk_FileAndHash_num(list);
 
-	if (n < 0 || n > MAX_MANIFEST_ENTRIES) {
-		log_warnx("%s: manifest lists more than %d files", uri,
-			  MAX_MANIFEST_ENTRIES);
+	if (n < 0 || (size_t)n > rp_limits.manifest_entries) {
+		log_warnx("%s: manifest lists more than %zu files", uri,
+			  rp_limits.manifest_entries);
 		return false;
 	}
 	/*
@@ -385,9 +385,9 @@ mft_decode(struct mft *mft, const char *uri, const unsigned char *econtent,
 
 	mft->files = NULL;
 	mft->num_files = 0;
-	if (len > MAX_OBJECT_SIZE) {
-		log_warnx("%s: manifest eContent larger than %d bytes", uri,
-			  MAX_OBJECT_SIZE);
+	if (len > rp_limits.object_size) {
+		log_warnx("%s: manifest eContent larger than %zu bytes", uri,
+			  rp_limits.object_size);
 		return false;
 	}
 	if ((m = d2i_Manifest(NULL, &p, (long)len)) == NULL) {

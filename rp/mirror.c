@@ -130,9 +130,9 @@ mirror_read(const char *dir, const char *uri, size_t *len)
 		errno = EINVAL;
 		return NULL;
 	}
-	if (st.st_size > MAX_OBJECT_SIZE) {
-		log_warnx("%s: %lld bytes, more than the %d allowed", uri,
-			  (long long)st.st_size, MAX_OBJECT_SIZE);
+	if ((unsigned long long)st.st_size > rp_limits.object_size) {
+		log_warnx("%s: %lld bytes, more than the %zu allowed", uri,
+			  (long long)st.st_size, rp_limits.object_size);
 		close(fd);
 		errno = EFBIG;
 		return NULL;

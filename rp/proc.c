@@ -23,30 +23,70 @@ static char *pidfile_path;
 static uid_t drop_uid;
 static gid_t drop_gid;
 
+/* The pipe to the parent waiting in proc_detach(); -1 when none. */
+static int ready_fd = -1;
+
+/*
+ * In the parent: waits for the child's one byte (it is serving) and exits
+ * 0, or exits 1 when the pipe closes without it (the child failed and has
+ * said why on the terminal it still shared).
+ */
+static void __attribute__((noreturn)) await_child(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n == -1 && errno == EINTR);
+	_exit(n == 1 ? 0 : 1);
+}
+
 bool
 proc_detach(void)
 {
+	int fds[2];
 	pid_t pid;
-	int fd;
 
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		log_warn("pipe");
+		return false;
+	}
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
 		return false;
 	}
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		close(fds[1]);
+		await_child(fds[0]);
+	}
+	close(fds[0]);
+	ready_fd = fds[1];
 	if (setsid() == -1) {
 		log_warn("setsid");
 		return false;
 	}
-	if (chdir("/") == -1) {
-		log_warn("chdir /");
-		return false;
-	}
+	return true;
+}
+
+bool
+proc_detach_done(void)
+{
+	int fd;
+
+	if (ready_fd == -1)
+		return true;
 	if ((fd = open("/dev/null", O_RDWR)) == -1) {
 		log_warn("/dev/null");
 		return false;
 	}
+	if (write(ready_fd, "", 1) != 1) {
+		log_warn("telling the starting process we run");
+		close(fd);
+		return false;
+	}
+	close(ready_fd);
+	ready_fd = -1;
 	dup2(fd, STDIN_FILENO);
 	dup2(fd, STDOUT_FILENO);
 	dup2(fd, STDERR_FILENO);

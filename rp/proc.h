@@ -8,10 +8,20 @@
 #include <stdbool.h>
 
 /*
- * Forks into the background (new session, cwd /, stdio on /dev/null);
- * returns in the child only. False, logged, if it cannot.
+ * Forks into the background, in a new session; returns in the child only.
+ * The starting process waits until proc_detach_done() (exit status 0) or
+ * the child's exit (status 1), so that an error while starting, such as
+ * a port in use, still reaches the terminal. The working directory stays
+ * (relative paths in the options keep their meaning). False, logged.
  */
 bool proc_detach(void);
+
+/*
+ * After proc_detach(), once serving: lets the starting process exit 0 and
+ * puts stdio on /dev/null. True at once without a proc_detach(). False,
+ * logged.
+ */
+bool proc_detach_done(void);
 
 /*
  * Creates path holding our pid, locked for as long as we run; false,

@@ -45,7 +45,7 @@ buffer_add(void *arg, const void *data, size_t len)
 	struct transfer *t = arg;
 	struct buffer *b = &t->buf;
 
-	if (len > MAX_NOTIFICATION_SIZE - b->len)
+	if (len > rp_limits.notification_size - b->len)
 		return false;
 	if (b->len + len > b->cap) {
 		size_t cap = b->cap ? b->cap : 16384;

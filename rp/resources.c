@@ -214,9 +214,9 @@ ip_from_x509(struct resources *out, const char *uri, X509 *x)
 		}
 		total += (size_t)sk_IPAddressOrRange_num(
 		    choice->u.addressesOrRanges);
-		if (total > MAX_IP_ELEMENTS) {
-			log_warnx("%s: more than %d IP prefixes and ranges",
-				  uri, MAX_IP_ELEMENTS);
+		if (total > rp_limits.cert_resources) {
+			log_warnx("%s: more than %zu IP prefixes and ranges",
+				  uri, rp_limits.cert_resources);
 			goto out;
 		}
 		if (!ip_family(uri, choice->u.addressesOrRanges, afi, len,
@@ -253,9 +253,9 @@ as_list(struct resources *out, const char *uri, ASIdOrRanges *ids)
 {
 	size_t i, n = (size_t)sk_ASIdOrRange_num(ids);
 
-	if (n > MAX_AS_ELEMENTS) {
-		log_warnx("%s: more than %d AS numbers and ranges", uri,
-			  MAX_AS_ELEMENTS);
+	if (n > rp_limits.cert_resources) {
+		log_warnx("%s: more than %zu AS numbers and ranges", uri,
+			  rp_limits.cert_resources);
 		return false;
 	}
 	if ((out->as = calloc(n, sizeof(*out->as))) == NULL) {

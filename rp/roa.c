@@ -376,9 +376,9 @@ roa_families_valid(const char *uri, const STACK_OF(ROAIPAddressFamily) * blocks,
 		/* Both terms are at most INT_MAX: no overflow. */
 		*total += (size_t)num;
 	}
-	if (*total > MAX_IP_ELEMENTS) {
-		log_warnx("%s: ROA holds more than %d prefixes", uri,
-			  MAX_IP_ELEMENTS);
+	if (*total > rp_limits.cert_resources) {
+		log_warnx("%s: ROA holds more than %zu prefixes", uri,
+			  rp_limits.cert_resources);
 		return false;
 	}
 	return true;
@@ -439,9 +439,9 @@ roa_decode(struct roa *roa, const char *uri, const unsigned char *econtent,
 	roa->prefixes = NULL;
 	roa->num_prefixes = 0;
 	roa->asid = 0;
-	if (len > MAX_OBJECT_SIZE) {
-		log_warnx("%s: ROA eContent larger than %d bytes", uri,
-			  MAX_OBJECT_SIZE);
+	if (len > rp_limits.object_size) {
+		log_warnx("%s: ROA eContent larger than %zu bytes", uri,
+			  rp_limits.object_size);
 		return false;
 	}
 	if ((r = d2i_RouteOriginAttestation(NULL, &p, (long)len)) == NULL) {

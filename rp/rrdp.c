@@ -803,9 +803,9 @@ publish_start(struct rrdp_stream *s, int nb, const xmlChar **attrs)
 		 * One URI published twice leaves the object to the order of
 		 * the elements: the whole snapshot is refused instead.
 		 */
-		if (s->seen.count >= MAX_RRDP_OBJECTS) {
-			fail(s, "more than %d objects in the snapshot",
-			     MAX_RRDP_OBJECTS);
+		if (s->seen.count >= rp_limits.repo_objects) {
+			fail(s, "more than %zu objects in the snapshot",
+			     rp_limits.repo_objects);
 			return;
 		}
 		if ((added = uriset_add(&s->seen, s->elem_uri)) <= 0) {
@@ -901,8 +901,8 @@ obj_grow(struct rrdp_stream *s, size_t need)
 
 	for (cap = s->obj_cap ? s->obj_cap : OBJ_MIN_CAP; cap < need; cap *= 2)
 		;
-	if (cap > MAX_OBJECT_SIZE)
-		cap = MAX_OBJECT_SIZE;
+	if (cap > rp_limits.object_size)
+		cap = rp_limits.object_size;
 	if ((grown = realloc(s->obj, cap)) == NULL) {
 		fail(s, "out of memory");
 		return false;
@@ -918,9 +918,9 @@ obj_append(struct rrdp_stream *s, const unsigned char *p, size_t len)
 	if (len == 0)
 		return true;
 	/* Refused before one byte more is kept. */
-	if (len > MAX_OBJECT_SIZE - s->obj_len) {
-		fail(s, "%s: object larger than %d bytes", s->elem_uri,
-		     MAX_OBJECT_SIZE);
+	if (len > rp_limits.object_size - s->obj_len) {
+		fail(s, "%s: object larger than %zu bytes", s->elem_uri,
+		     rp_limits.object_size);
 		return false;
 	}
 	if (s->obj_len + len > s->obj_cap && !obj_grow(s, s->obj_len + len))
@@ -1239,7 +1239,7 @@ markup_scan(struct rrdp_stream *s, const unsigned char *p, size_t n)
 			s->lex_k = c == ']' ? s->lex_k + 1 : 0;
 			continue;
 		}
-		if (++s->lex_len > MAX_RRDP_MARKUP)
+		if (++s->lex_len > rp_limits.xml_markup)
 			return i;
 		switch (s->lex) {
 		case LEX_LT:
@@ -1313,8 +1313,8 @@ parse(struct rrdp_stream *s, const unsigned char *p, size_t len)
 		if (ok < n)
 			fail(s,
 			     "a tag, comment or processing instruction longer "
-			     "than %d bytes",
-			     MAX_RRDP_MARKUP);
+			     "than %zu bytes",
+			     rp_limits.xml_markup);
 	}
 	return !s->failed;
 }
@@ -1443,10 +1443,10 @@ rrdp_notification_parse(const char *uri, const unsigned char *xml, size_t len)
 	struct rrdp_stream *s;
 	unsigned char digest[32];
 
-	if (len > MAX_NOTIFICATION_SIZE) {
+	if (len > rp_limits.notification_size) {
 		log_warnx("%s: notification file of %zu bytes, more than "
-			  "the %d allowed",
-			  uri, len, MAX_NOTIFICATION_SIZE);
+			  "the %zu allowed",
+			  uri, len, rp_limits.notification_size);
 		return NULL;
 	}
 	if ((s = stream_create(uri, DOC_NOTIFICATION)) == NULL)

@@ -119,7 +119,8 @@ rsync_fetch(const char *dir, const char *uri)
 	snprintf(timeout, sizeof(timeout), "--timeout=%d", RSYNC_IO_TIMEOUT);
 	snprintf(contimeout, sizeof(contimeout), "--contimeout=%d",
 		 RSYNC_IO_TIMEOUT);
-	snprintf(maxsize, sizeof(maxsize), "--max-size=%d", MAX_OBJECT_SIZE);
+	snprintf(maxsize, sizeof(maxsize), "--max-size=%zu",
+		 rp_limits.object_size);
 	if ((errno = posix_spawnp(&pid, "rsync", NULL, NULL,
 				  (char *const *)argv, environ)) != 0) {
 		log_warn("%s: cannot run rsync", uri);

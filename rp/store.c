@@ -1051,9 +1051,9 @@ store_put(struct store_txn *t, const char *uri, const unsigned char *data,
 	}
 	if (!txn_path(t, uri, path))
 		return false;
-	if (len > MAX_OBJECT_SIZE) {
-		log_warnx("%s: %zu bytes, more than the %d allowed", uri, len,
-			  MAX_OBJECT_SIZE);
+	if (len > rp_limits.object_size) {
+		log_warnx("%s: %zu bytes, more than the %zu allowed", uri, len,
+			  rp_limits.object_size);
 		return false;
 	}
 	if ((fd = create(path)) == -1 && errno == ENOENT) {
@@ -1085,11 +1085,11 @@ store_put(struct store_txn *t, const char *uri, const unsigned char *data,
 	/* The counts come from the state file; never let them wrap. */
 	objects = t->objects + (replaced ? 0 : 1);
 	bytes = (t->bytes > old_size ? t->bytes - old_size : 0) + len;
-	if (objects > MAX_STORE_REPO_OBJECTS || bytes > MAX_STORE_REPO_BYTES) {
-		log_warnx("%s: %s would hold more than %d objects or %llu "
+	if (objects > rp_limits.repo_objects || bytes > rp_limits.repo_bytes) {
+		log_warnx("%s: %s would hold more than %zu objects or %llu "
 			  "bytes",
-			  uri, t->repo.notify, MAX_STORE_REPO_OBJECTS,
-			  MAX_STORE_REPO_BYTES);
+			  uri, t->repo.notify, rp_limits.repo_objects,
+			  rp_limits.repo_bytes);
 		close(fd);
 		unlink(path);
 		return txn_fail(t);

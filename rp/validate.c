@@ -666,11 +666,11 @@ admit_ca(struct walk *w, const struct ca_item *parent, const struct cert *c,
 			r = strset_add(&w->seen, rkey);
 			free(rkey);
 			if (r == 1 &&
-			    ++w->repos[parent->ta] > MAX_REPOS_PER_TA) {
+			    ++w->repos[parent->ta] > rp_limits.repos_per_ta) {
 				pthread_mutex_unlock(&w->lock);
-				log_warnx("%s: trust anchor uses more than %d "
+				log_warnx("%s: trust anchor uses more than %zu "
 					  "repositories",
-					  uri, MAX_REPOS_PER_TA);
+					  uri, rp_limits.repos_per_ta);
 				return false;
 			}
 		}

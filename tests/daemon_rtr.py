@@ -379,6 +379,50 @@ def privileges(tals, ca, work):
           f"--user daemon exits 0 and removes its pid file ({rc})")
 
 
+def detached(tals, work):
+    """Without --foreground: errors while starting reach the terminal."""
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    port = busy.getsockname()[1]
+    base = [VRPD, "--tal-dir", tals, "--no-http", "--refresh", "3600",
+            "--mirror", os.path.join(work, "empty")]
+    os.makedirs(os.path.join(work, "empty"), exist_ok=True)
+    pid = os.path.join(work, "detached.pid")
+    sock = os.path.join(work, "detached.sock")
+    try:
+        r = subprocess.run(
+            base + ["--cache-dir", os.path.join(work, "cache-busy"),
+                    "--socket", sock, "--rtr-listen", f"127.0.0.1:{port}",
+                    "--pid-file", pid],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            timeout=30)
+    finally:
+        busy.close()
+    check(r.returncode == 1 and f"127.0.0.1:{port}" in r.stdout and
+          not os.path.exists(pid),
+          "detaching vrpd on a busy port says so and exits 1",
+          f"rc {r.returncode}: {r.stdout[-500:]}")
+    r = subprocess.run(
+        base + ["--cache-dir", os.path.join(work, "cache-detached"),
+                "--socket", sock, "--rtr-listen", "127.0.0.1:0",
+                "--pid-file", pid],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=30)
+    check(r.returncode == 0 and os.path.exists(pid),
+          "detaching vrpd exits 0 once serving, leaving its pid file",
+          f"rc {r.returncode}: {r.stdout[-500:]}")
+    daemon_pid = int(open(pid).read())
+    rc, out, err = vrpctl(sock, "status")
+    check(rc == 0 and "serial" in out, "the detached daemon answers vrpctl",
+          out[-300:] + err[-300:])
+    os.kill(daemon_pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while os.path.exists(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    check(not os.path.exists(pid), "SIGTERM: the pid file is removed")
+
+
 def main():
     work = tempfile.mkdtemp(prefix="vrpd-daemon-")
     server = None
@@ -416,6 +460,7 @@ def main():
         bad = v.grep(r"ERROR: AddressSanitizer|runtime error:")
         check(not bad, "no sanitizer report", "\n".join(bad[:5]))
         v = None
+        detached(tals, work)
         privileges(tals, ca, work)
         restart(case, port, tals, cache, ca, out, work, server)
         server = None
