@@ -282,12 +282,13 @@ daemon_bound(void *arg)
 	const char *dirs[3] = {o->cache_dir, NULL, NULL};
 	static char sockdir[PATH_MAX];
 
+	if (o->pid_file != NULL && !proc_pidfile(o->pid_file))
+		return false;
+	/* The pid file is there when the starting process exits. */
 	if (!o->foreground && !proc_detach_done())
 		return false;
 	if (!o->foreground || o->syslog)
 		log_tosyslog("vrpd");
-	if (o->pid_file != NULL && !proc_pidfile(o->pid_file))
-		return false;
 	if (o->user == NULL)
 		return true;
 	snprintf(sockdir, sizeof(sockdir), "%s", o->rtr.control_path);

@@ -577,12 +577,19 @@ vrpset_count(const struct vrpset *set, size_t *v4, size_t *v6)
 	}
 }
 
+struct vrpset *
+vrpset_ref(struct vrpset *set)
+{
+	atomic_fetch_add(&set->extra_refs, 1);
+	return set;
+}
+
 void
 vrpset_free(struct vrpset *set)
 {
 	size_t i;
 
-	if (set == NULL)
+	if (set == NULL || atomic_fetch_sub(&set->extra_refs, 1) != 0)
 		return;
 	for (i = 0; i < set->num_tas; i++)
 		free(set->tas[i]);

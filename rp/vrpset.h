@@ -6,6 +6,7 @@
 #ifndef VRPD_VRPSET_H
 #define VRPD_VRPSET_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,8 @@ struct vrpset {
 	struct router_key *keys;
 	size_t num_keys;
 	size_t cap_vrps, cap_vaps, cap_keys;
+	/* Owners besides the first (vrpset_ref); a shared set is read-only. */
+	atomic_uint extra_refs;
 };
 
 /* An empty set; NULL on allocation failure. */
@@ -111,7 +114,16 @@ struct vrpset_ta_count *vrpset_count_tas(const struct vrpset *set);
 /* Counts of VRPs per family, for summaries; after vrpset_finish. */
 void vrpset_count(const struct vrpset *set, size_t *v4, size_t *v6);
 
-/* Frees set and everything in it; NULL is allowed. */
+/*
+ * Adds an owner to a finished set and returns it: the RTR server and the
+ * HTTP thread share one set instead of each holding a copy. Thread-safe.
+ */
+struct vrpset *vrpset_ref(struct vrpset *set);
+
+/*
+ * Drops one owner; the last frees set and everything in it. NULL is
+ * allowed.
+ */
 void vrpset_free(struct vrpset *set);
 
 #endif /* VRPD_VRPSET_H */

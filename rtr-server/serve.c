@@ -50,9 +50,8 @@ struct serve {
 	bool loading, again, stopping;
 	uv_work_t work;
 	struct payload *loaded;
-	struct vrpset *loaded_set;  /* the same with TAs, for vrpctl */
-	struct vrpset *loaded_http; /* and its copy for the HTTP thread */
-	struct vrpset *current;	    /* what is served, with TAs */
+	struct vrpset *loaded_set; /* the same with TAs, for vrpctl */
+	struct vrpset *current;	   /* what is served, with TAs */
 	struct control *control;
 	struct httpd *httpd;
 	uv_timer_t http_tick;
@@ -72,7 +71,7 @@ load_work(uv_work_t *req)
 	uint64_t t0 = uv_hrtime();
 
 	sv->loaded = NULL;
-	sv->loaded_set = sv->loaded_http = NULL;
+	sv->loaded_set = NULL;
 	sv->err[0] = '\0';
 	set = sv->cfg->source.produce(sv->cfg->source.arg, sv->err,
 				      sizeof(sv->err));
@@ -83,12 +82,6 @@ load_work(uv_work_t *req)
 		snprintf(sv->err, sizeof(sv->err), "%s: out of memory",
 			 sv->cfg->source.what);
 	}
-	/* The HTTP thread frees its copy when it likes; made here, off the
-	 * loop, like the rest. Without it /json stays at the last set. */
-	if (set != NULL && sv->cfg->http_listen != NULL &&
-	    (sv->loaded_http = vrpset_clone(set)) == NULL)
-		log_warnx("%s: out of memory copying the set for HTTP",
-			  sv->cfg->source.what);
 	if (set != NULL && (sv->loaded = payload_from_vrpset(set)) == NULL)
 		snprintf(sv->err, sizeof(sv->err), "%s: out of memory",
 			 sv->cfg->source.what);
@@ -161,12 +154,12 @@ http_ticked(uv_timer_t *t)
 
 /*
  * Makes p the current payload and tells the routers; set is the same with
- * its TAs, http_set a copy of it for the HTTP server or NULL (all owned
- * from now on); logs as what.
+ * its TAs, shared with the HTTP server (both owned from now on); logs as
+ * what.
  */
 static void
 publish(struct serve *sv, struct payload *p, struct vrpset *set,
-	struct vrpset *http_set, const char *what)
+	const char *what)
 {
 	const struct payload *cur;
 	size_t v4, v6;
@@ -180,14 +173,11 @@ publish(struct serve *sv, struct payload *p, struct vrpset *set,
 		sv->current = set;
 		sv->served_since = time(NULL);
 		http_refresh(sv);
-		if (sv->httpd != NULL && http_set != NULL) {
-			httpd_publish(sv->httpd, http_set);
-			http_set = NULL;
-		}
+		if (sv->httpd != NULL)
+			httpd_publish(sv->httpd, vrpset_ref(set));
 	} else {
 		vrpset_free(set);
 	}
-	vrpset_free(http_set);
 	if (r < 0) {
 		log_warn("%s: publishing, keeping serial %u", what,
 			 history_serial(sv->h));
@@ -214,7 +204,6 @@ load_done(uv_work_t *req, int status)
 	if (status == UV_ECANCELED || sv->stopping) {
 		payload_free(sv->loaded);
 		vrpset_free(sv->loaded_set);
-		vrpset_free(sv->loaded_http);
 		return;
 	}
 	if (sv->loaded == NULL) {
@@ -224,10 +213,9 @@ load_done(uv_work_t *req, int status)
 		else
 			log_warnx("%s; nothing to serve yet", sv->err);
 	} else {
-		publish(sv, sv->loaded, sv->loaded_set, sv->loaded_http,
-			sv->cfg->source.what);
+		publish(sv, sv->loaded, sv->loaded_set, sv->cfg->source.what);
 		sv->loaded = NULL;
-		sv->loaded_set = sv->loaded_http = NULL;
+		sv->loaded_set = NULL;
 	}
 	if (sv->again) {
 		sv->again = false;
@@ -416,8 +404,8 @@ serve_saved(struct serve *sv, const char *path)
 	}
 	sv->load_ms = (double)(uv_hrtime() - t0) / 1e6;
 	snprintf(what, sizeof(what), "serving the saved set %s", path);
-	/* Before the HTTP server starts, which copies sv->current itself. */
-	publish(sv, p, copy, NULL, what);
+	/* Before the HTTP server starts (it takes sv->current then). */
+	publish(sv, p, copy, what);
 }
 
 static const struct vrpset *
@@ -524,7 +512,7 @@ serve_start(struct serve *sv)
 			       HTTP_TICK_MS);
 		uv_unref((uv_handle_t *)&sv->http_tick);
 		if (sv->httpd != NULL && sv->current != NULL)
-			httpd_publish(sv->httpd, vrpset_clone(sv->current));
+			httpd_publish(sv->httpd, vrpset_ref(sv->current));
 		http_refresh(sv);
 	}
 	if (cfg->bound != NULL && !cfg->bound(cfg->bound_arg))
