@@ -40,6 +40,8 @@ struct ca_item {
 	struct resources eff; /* its resources with inherit resolved */
 	char *uri;	      /* where its certificate was found */
 	int depth;	      /* 0 for a TA */
+	/* The SKIs from the TA down to this CA: depth + 1 of them. */
+	unsigned char (*path)[SHA_DIGEST_LENGTH];
 	uint8_t ta;
 	struct ca_item *next;
 };
@@ -78,7 +80,7 @@ struct walk {
 	struct ca_item *head; /* a stack: see push_item() */
 	size_t busy;	      /* items taken and not yet finished */
 	bool oom;
-	struct strset seen; /* "ski:HEX" and "repo:TA:PREFIX", under lock */
+	struct strset seen; /* "ta:SKI" and "repo:TA:PREFIX", under lock */
 	size_t *repos;	    /* repositories per TA, under lock */
 	struct validate_stats stats;
 };
@@ -144,6 +146,21 @@ strset_add(struct strset *set, const char *s)
 	return 1;
 }
 
+/* True if s is in set. */
+static bool
+strset_has(const struct strset *set, const char *s)
+{
+	size_t i;
+
+	if (set->cap == 0)
+		return false;
+	for (i = hash_str(s) & (set->cap - 1); set->slots[i] != NULL;
+	     i = (i + 1) & (set->cap - 1))
+		if (strcmp(set->slots[i], s) == 0)
+			return true;
+	return false;
+}
+
 static void
 strset_clear(struct strset *set)
 {
@@ -163,6 +180,7 @@ item_free(struct ca_item *it)
 	cert_free(it->cert);
 	resources_clear(&it->eff);
 	free(it->uri);
+	free(it->path);
 	free(it);
 }
 
@@ -355,11 +373,48 @@ file_has_ext(const char *name, const char *ext)
 	return len > 4 && strcmp(name + len - 4, ext) == 0;
 }
 
+/* What became of a publication point loaded for a CA. */
+enum pp_result {
+	PP_OK,
+	PP_FAILED,   /* logged */
+	PP_NOT_OURS, /* its manifest names another certificate as issuer */
+};
+
 /*
- * Loads and checks the manifest and CRL of it, and reads every listed file
- * with its hash checked. False, logged, if the point fails as a whole.
+ * The manifest of a CA certificate's publication point was issued under
+ * another certificate of the same key (its EE's AIA, RFC 6487 s.4.8.7).
+ * Issuing a certificate for someone's public key takes no secret, so the
+ * point is not this certificate's: it is left to the one it names rather
+ * than failed (which would fall back to the kept copy and count it as a
+ * failure), and no CA certificate can take another's place by being met
+ * first. A certificate copied nine times over nine levels costs nine
+ * manifest reads per level, not nine to the ninth walks.
  */
 static bool
+mft_not_ours(const struct ca_item *it, const struct mft *mft,
+	     const char *mft_uri)
+{
+	struct cert *ee = cert_from_ee(mft_uri, mft->so->ee);
+	bool other;
+
+	if (ee == NULL)
+		return false; /* check_ee() says why */
+	other = ee->aia != NULL && strcmp(ee->aia, it->uri) != 0 &&
+	    ee->has_aki && memcmp(ee->aki, it->cert->ski, sizeof(ee->aki)) == 0;
+	if (other)
+		log_warnx("%s: its publication point's manifest %s names %s as "
+			  "its issuer (RFC 6487 s.4.8.7): this certificate of "
+			  "the same key is not used",
+			  it->uri, mft_uri, ee->aia);
+	cert_free(ee);
+	return other;
+}
+
+/*
+ * Loads and checks the manifest and CRL of it, and reads every listed file
+ * with its hash checked. PP_FAILED, logged, if the point fails as a whole.
+ */
+static enum pp_result
 pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 	      const char *root, struct pubpoint *pp)
 {
@@ -369,38 +424,40 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 	struct cert *ee = NULL;
 	const struct mft_file *crl_entry = NULL;
 	size_t len, i, ncrl = 0;
-	bool ok = false;
+	enum pp_result r = PP_FAILED;
 
 	if (!in_dir(mft_uri, repo)) {
 		log_warnx("%s: manifest is not in the CA's repository %s "
 			  "(RFC 6487 s.4.8.8.1)",
 			  mft_uri, repo);
-		return false;
+		return PP_FAILED;
 	}
 	wk->stats.objects++;
 	pp->root = root;
 	if ((data = mirror_read(root, mft_uri, &len)) == NULL) {
 		log_warnx("%s: manifest is missing (RFC 9286 s.6.2)", mft_uri);
-		return false;
+		return PP_FAILED;
 	}
 	pp->mft = mft_parse(mft_uri, data, len);
 	pp->mft_der = data;
 	pp->mft_len = len;
 	if (pp->mft == NULL)
-		return false;
+		return PP_FAILED;
+	if (mft_not_ours(it, pp->mft, mft_uri))
+		return PP_NOT_OURS;
 
 	/* Staleness first: it is what an operator must hear about. */
 	if (w->cfg->now < pp->mft->this_update) {
 		log_warnx("%s: manifest thisUpdate is in the future "
 			  "(RFC 9286 s.6.3)",
 			  mft_uri);
-		return false;
+		return PP_FAILED;
 	}
 	if (w->cfg->now > pp->mft->next_update) {
 		log_warnx("%s: manifest is stale, nextUpdate has passed "
 			  "(RFC 9286 s.6.3)",
 			  mft_uri);
-		return false;
+		return PP_FAILED;
 	}
 
 	/* RFC 9286 s.6.4: exactly one CRL, the one the CA's EEs point to. */
@@ -414,18 +471,18 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 		log_warnx("%s: manifest lists %zu CRLs, not one (RFC 9286 "
 			  "s.6.4)",
 			  mft_uri, ncrl);
-		return false;
+		return PP_FAILED;
 	}
 	if ((pp->crl_uri = join_uri(repo, crl_entry->name)) == NULL) {
 		set_oom(w);
-		return false;
+		return PP_FAILED;
 	}
 	wk->stats.objects++;
 	if ((data = mirror_read(root, pp->crl_uri, &len)) == NULL) {
 		log_warnx("%s: CRL listed on the manifest is missing "
 			  "(RFC 9286 s.6.4)",
 			  pp->crl_uri);
-		return false;
+		return PP_FAILED;
 	}
 	SHA256(data, len, digest);
 	if (memcmp(digest, crl_entry->hash, sizeof(digest)) != 0) {
@@ -433,17 +490,17 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 			  "(RFC 9286 s.6.5)",
 			  pp->crl_uri);
 		free(data);
-		return false;
+		return PP_FAILED;
 	}
 	pp->crl = crl_parse(pp->crl_uri, data, len);
 	pp->crl_der = data;
 	pp->crl_len = len;
 	if (pp->crl == NULL || !check_crl(w, it, pp->crl, pp->crl_uri))
-		return false;
+		return PP_FAILED;
 
 	ee = check_ee(w, it, pp, pp->mft->so->ee, mft_uri, &ee_eff);
 	if (ee == NULL)
-		return false;
+		return PP_FAILED;
 
 	pp->files = calloc(pp->mft->num_files ? pp->mft->num_files : 1,
 			   sizeof(*pp->files));
@@ -479,11 +536,11 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 			goto out;
 		}
 	}
-	ok = true;
+	r = PP_OK;
 out:
 	resources_clear(&ee_eff);
 	cert_free(ee);
-	return ok;
+	return r;
 }
 
 static void
@@ -614,22 +671,50 @@ add_router(struct walk *w, struct worker *wk, const struct ca_item *it,
 }
 
 static void
-ski_key(char *key, const unsigned char *ski)
+ta_key(char *key, const unsigned char *ski)
 {
 	size_t i;
 
-	strcpy(key, "ski:");
+	strcpy(key, "ta:");
 	for (i = 0; i < SHA_DIGEST_LENGTH; i++)
-		snprintf(key + 4 + 2 * i, 3, "%02X", ski[i]);
+		snprintf(key + 3 + 2 * i, 3, "%02X", ski[i]);
 }
 
-/* Registers a new CA; false, logged, if it repeats an SKI or breaks a limit. */
+/*
+ * Counts repository prefix (an rsync module) for TA ta, under w->lock
+ * once the walk runs: 1 if it is counted, now or before; 0 if it would be
+ * one more than --max-repos; -1 on ENOMEM. A refused repository stays
+ * uncounted, so that every CA naming it is refused, not only the first.
+ */
+static int
+use_repo(struct walk *w, unsigned ta, const char *prefix)
+{
+	char *rkey;
+	int r;
+
+	if (asprintf(&rkey, "repo:%u:%s", ta, prefix) == -1)
+		return -1;
+	if (strset_has(&w->seen, rkey))
+		r = 1;
+	else if (w->repos[ta] >= rp_limits.repos_per_ta)
+		r = 0;
+	else if ((r = strset_add(&w->seen, rkey)) == 1)
+		w->repos[ta]++;
+	free(rkey);
+	return r;
+}
+
+/*
+ * Registers a new CA; false, logged, if its key is one of its own
+ * ancestors' or it breaks a limit. Other certificates of the same key
+ * are not refused here: their manifests tell which one is the issuer.
+ */
 static bool
 admit_ca(struct walk *w, const struct ca_item *parent, const struct cert *c,
 	 const char *uri)
 {
-	char key[2 * SHA_DIGEST_LENGTH + 8], prefix[MAX_URI_LENGTH + 1];
-	int r;
+	char prefix[MAX_URI_LENGTH + 1];
+	int i, r;
 
 	if (parent->depth + 1 > w->cfg->max_depth) {
 		log_warnx("%s: CA is more than %d certificates below its TA",
@@ -647,33 +732,20 @@ admit_ca(struct walk *w, const struct ca_item *parent, const struct cert *c,
 			  c->repo);
 		return false;
 	}
-	ski_key(key, c->ski);
-	pthread_mutex_lock(&w->lock);
-	r = strset_add(&w->seen, key);
-	if (r == 0) {
-		pthread_mutex_unlock(&w->lock);
-		log_warnx("%s: another CA certificate has this SKI: a loop or "
-			  "a duplicate (RFC 6487 s.4.8.2)",
-			  uri);
-		return false;
-	}
-	if (r == 1) {
-		char *rkey;
-
-		if (asprintf(&rkey, "repo:%u:%s", parent->ta, prefix) == -1)
-			r = -1;
-		else {
-			r = strset_add(&w->seen, rkey);
-			free(rkey);
-			if (r == 1 &&
-			    ++w->repos[parent->ta] > rp_limits.repos_per_ta) {
-				pthread_mutex_unlock(&w->lock);
-				log_warnx("%s: trust anchor uses more than %zu "
-					  "repositories",
-					  uri, rp_limits.repos_per_ta);
-				return false;
-			}
+	for (i = 0; i <= parent->depth; i++) {
+		if (memcmp(parent->path[i], c->ski, SHA_DIGEST_LENGTH) == 0) {
+			log_warnx("%s: a CA certificate above it has this SKI: "
+				  "a loop (RFC 6487 s.4.8.2)",
+				  uri);
+			return false;
 		}
+	}
+	pthread_mutex_lock(&w->lock);
+	if ((r = use_repo(w, parent->ta, prefix)) == 0) {
+		pthread_mutex_unlock(&w->lock);
+		log_warnx("%s: trust anchor uses more than %zu repositories",
+			  uri, rp_limits.repos_per_ta);
+		return false;
 	}
 	if (r == -1)
 		w->oom = true;
@@ -710,6 +782,15 @@ add_cert(struct walk *w, struct worker *wk, const struct ca_item *it,
 		set_oom(w);
 		goto out;
 	}
+	if ((child->path =
+		 calloc((size_t)it->depth + 2, sizeof(*child->path))) == NULL) {
+		item_free(child);
+		set_oom(w);
+		goto out;
+	}
+	memcpy(child->path, it->path,
+	       ((size_t)it->depth + 1) * sizeof(*it->path));
+	memcpy(child->path[it->depth + 1], c->ski, SHA_DIGEST_LENGTH);
 	child->cert = c;
 	child->eff = eff;
 	child->depth = it->depth + 1;
@@ -824,57 +905,59 @@ pubpoint_keep(struct walk *w, const struct ca_item *it,
 
 /*
  * RFC 9286 s.6.6: the point failed, so its last valid copy is used, if
- * there is one and it is still current. False if not.
+ * there is one and it is still current. PP_FAILED if not.
  */
-static bool
+static enum pp_result
 pubpoint_use_kept(struct walk *w, struct worker *wk, const struct ca_item *it,
 		  struct pubpoint *pp)
 {
 	unsigned char *probe;
+	enum pp_result r;
 	size_t len;
 
 	if (w->cfg->lkg_dir == NULL ||
 	    (probe = mirror_read(w->cfg->lkg_dir, it->cert->mft, &len)) == NULL)
-		return false;
+		return PP_FAILED;
 	free(probe);
 	log_info("%s: using the last valid copy of the publication point "
 		 "(RFC 9286 s.6.6)",
 		 it->cert->mft);
-	if (pubpoint_load(w, wk, it, w->cfg->lkg_dir, pp)) {
+	if ((r = pubpoint_load(w, wk, it, w->cfg->lkg_dir, pp)) == PP_OK) {
 		wk->stats.pubpoints_kept++;
-		return true;
+		return PP_OK;
 	}
 	pubpoint_clear(pp);
-	return false;
+	return r;
 }
 
 /*
  * The point as published, if it validates and does not go back behind the
  * copy kept last time (RFC 9286 s.4.2.1); the copy is refreshed with it.
  */
-static bool
+static enum pp_result
 pubpoint_use_current(struct walk *w, struct worker *wk,
 		     const struct ca_item *it, struct pubpoint *pp)
 {
 	const char *dir = w->cfg->lkg_dir, *root = w->cfg->mirror;
+	enum pp_result r;
 	bool same = false;
 
 	if (w->cfg->repo_root != NULL &&
 	    (root = w->cfg->repo_root(w->cfg->repo_arg, it->cert)) == NULL) {
 		log_warnx("%s: no copy of the repository %s", it->cert->mft,
 			  it->cert->repo);
-		return false;
+		return PP_FAILED;
 	}
-	if (!pubpoint_load(w, wk, it, root, pp))
-		return false;
+	if ((r = pubpoint_load(w, wk, it, root, pp)) != PP_OK)
+		return r;
 	if (dir != NULL &&
 	    !lkg_mft_newer(dir, it->cert->mft, pp->mft_der, pp->mft_len,
 			   pp->mft, &same))
-		return false;
+		return PP_FAILED;
 	if (dir != NULL && !same)
 		pubpoint_keep(w, it, pp);
 	log_unlisted(it, pp);
-	return true;
+	return PP_OK;
 }
 
 static void
@@ -883,10 +966,22 @@ process_ca(struct walk *w, struct worker *wk, const struct ca_item *it)
 	struct pubpoint pp = {0};
 	size_t i;
 
-	wk->stats.pubpoints++;
-	if (!pubpoint_use_current(w, wk, it, &pp)) {
+	enum pp_result cur, kept;
+
+	if ((cur = pubpoint_use_current(w, wk, it, &pp)) != PP_OK) {
 		pubpoint_clear(&pp);
-		if (!pubpoint_use_kept(w, wk, it, &pp)) {
+		/* A manifest that names another issuer now may have named
+		 * this certificate when it was kept. */
+		kept = pubpoint_use_kept(w, wk, it, &pp);
+		if (kept == PP_NOT_OURS ||
+		    (kept == PP_FAILED && cur == PP_NOT_OURS)) {
+			wk->stats.objects_rejected++;
+			wk->stats.rejected[VALIDATE_CERT][VALIDATE_CONTENT]++;
+			decided(w, it->uri, false);
+			return;
+		}
+		if (kept != PP_OK) {
+			wk->stats.pubpoints++;
 			log_warnx("%s: publication point %s of %s failed, "
 				  "nothing from it is used (RFC 9286 s.6.6)",
 				  it->cert->mft, it->cert->repo, it->uri);
@@ -895,6 +990,7 @@ process_ca(struct walk *w, struct worker *wk, const struct ca_item *it)
 			return;
 		}
 	}
+	wk->stats.pubpoints++;
 	decided(w, it->cert->mft, true);
 	decided(w, pp.crl_uri, true);
 	for (i = 0; i < pp.num_files; i++) {
@@ -1007,7 +1103,7 @@ ta_name_uri(const struct tal *tal, const char *read_from)
 static struct ca_item *
 load_ta(struct walk *w, const struct tal *tal, uint8_t ta)
 {
-	char key[2 * SHA_DIGEST_LENGTH + 8];
+	char key[2 * SHA_DIGEST_LENGTH + 8], prefix[MAX_URI_LENGTH + 1];
 	struct ca_item *it = NULL;
 	struct cert *c = NULL;
 	unsigned char *data;
@@ -1047,13 +1143,18 @@ load_ta(struct walk *w, const struct tal *tal, uint8_t ta)
 		cert_free(c);
 		return NULL;
 	}
-	ski_key(key, c->ski);
+	ta_key(key, c->ski);
 	if ((r = strset_add(&w->seen, key)) == 0) {
 		log_warnx("%s: another trust anchor has this SKI", uri);
 		decided(w, uri, false);
 		cert_free(c);
 		return NULL;
 	}
+	/* The TA's own repository is the first of the --max-repos its tree
+	 * may use (never refused: the limit is at least 1). */
+	if (r == 1 && w->repos != NULL &&
+	    mirror_module(c->repo, prefix, sizeof(prefix)))
+		r = use_repo(w, ta, prefix);
 	if (r == -1 || (it = calloc(1, sizeof(*it))) == NULL ||
 	    (it->uri = strdup(ta_name_uri(tal, uri))) == NULL ||
 	    !resources_copy(&it->eff, &c->res)) {
@@ -1062,6 +1163,12 @@ load_ta(struct walk *w, const struct tal *tal, uint8_t ta)
 		set_oom(w);
 		return NULL;
 	}
+	if ((it->path = calloc(1, sizeof(*it->path))) == NULL) {
+		item_free(it);
+		set_oom(w);
+		return NULL;
+	}
+	memcpy(it->path[0], c->ski, SHA_DIGEST_LENGTH);
 	it->cert = c;
 	it->ta = ta;
 	decided(w, uri, true);

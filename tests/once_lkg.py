@@ -2,7 +2,9 @@
 """vrpd --once --cache-dir: the last valid copy of a publication point.
 
 RFC 9286 s.6.6: when a publication point fails, the copy kept from the
-last run that validated it is used while it is still current. s.4.2.1: a
+last run that validated it is used while it is still current, and no
+longer once it has expired (FORT CVE-2024-56169 was the lack of such a
+copy). s.4.2.1: a
 manifest whose manifestNumber or thisUpdate is not higher than that of the
 last valid one is refused, and the kept copy used instead.
 
@@ -22,6 +24,7 @@ import xml.etree.ElementTree as ET
 FIXTURES = os.environ["FIXTURES"]
 VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
 EVAL = "2026-06-01T00:00:00Z"
+EXPIRED = "2027-09-01T00:00:00Z"  # past every manifest's nextUpdate
 GOOD = os.path.join(FIXTURES, "good")
 RRDP_NS = "{http://www.ripe.net/rpki/rrdp}"
 
@@ -33,9 +36,9 @@ def fail(msg):
     print("FAIL: " + msg, flush=True)
 
 
-def vrpd(mirror, cache=None):
+def vrpd(mirror, cache=None, now=EVAL):
     cmd = [VRPD, "--once", "--tal-dir", os.path.join(GOOD, "tals"),
-           "--mirror", mirror, "--now", EVAL, "--output", "csv:-"]
+           "--mirror", mirror, "--now", now, "--output", "csv:-"]
     if cache is not None:
         cmd += ["--cache-dir", cache]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -103,7 +106,8 @@ def run(work):
 
     # A broken ROA fails its publication point (hash mismatch); the point's
     # kept copy stands in for it, so nothing is lost.
-    with open(a_roa(mirror), "ab") as f:
+    broken = a_roa(mirror)
+    with open(broken, "ab") as f:
         f.write(b"\0")
     out, err = vrpd(mirror, cache)
     if out != gen2:
@@ -111,6 +115,25 @@ def run(work):
     if "using the last valid copy" not in err or \
             "1 from kept copies" not in err:
         fail(f"the fallback to the kept copy is not logged:\n{err}")
+
+    # Until the kept copy expires, and no longer: past the nextUpdate of
+    # its manifest and CRL (400 days after they were made) it is stale,
+    # and the point gives nothing.
+    point = "rsync://" + os.path.relpath(os.path.dirname(broken), mirror) + "/"
+    out, err = vrpd(mirror, cache, now=EXPIRED)
+    if out.splitlines()[1:]:
+        fail(f"at {EXPIRED} every object has expired, yet VRPs remain:\n"
+             f"{out[:500]}")
+    kept_stale = [line for line in err.splitlines()
+                  if line.startswith(point) and "using the last valid copy"
+                  in line]
+    if not kept_stale or not any(
+            line.startswith(point) and "manifest is stale" in line
+            for line in err.splitlines()) or not any(
+            f"publication point {point} of" in line and "failed" in line
+            for line in err.splitlines()):
+        fail(f"at {EXPIRED} the expired kept copy of {point} should be "
+             f"tried, found stale and the point fail:\n{err[-3000:]}")
     out, _ = vrpd(mirror)
     if out == gen2:
         fail("without --cache-dir the broken point should cost VRPs: the "

@@ -129,6 +129,25 @@ testdata_path(const char *fixture_case, const char *rel)
 	return p;
 }
 
+bool
+testdata_rejected(const char *fixture_case, const char *uri)
+{
+	char *path = testdata_path(fixture_case, "expected/rejected.txt");
+	size_t cap = 0, len = strlen(uri);
+	char *line = NULL;
+	bool listed = false;
+	FILE *fp = fopen(path, "r");
+
+	free(path);
+	if (fp == NULL)
+		return false;
+	while (!listed && getline(&line, &cap, fp) != -1)
+		listed = strncmp(line, uri, len) == 0 && line[len] == ':';
+	free(line);
+	fclose(fp);
+	return listed;
+}
+
 void
 testlog_start(struct testlog *t)
 {

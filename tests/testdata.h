@@ -29,6 +29,12 @@ unsigned char *testdata_read(const char *path, size_t *len);
 /* $FIXTURES/<fixture_case>/<rel>, for files outside rsync/. Caller frees. */
 char *testdata_path(const char *fixture_case, const char *rel);
 
+/*
+ * Whether the case's expected/rejected.txt ("uri: why" lines) lists uri:
+ * an object the case breaks on purpose.
+ */
+bool testdata_rejected(const char *fixture_case, const char *uri);
+
 /* A VRP for addr/len (IPv4 or IPv6 text) with maxlen, asn and ta. */
 struct vrp testdata_vrp(const char *addr, unsigned int len, unsigned int maxlen,
 			uint32_t asn, uint8_t ta);

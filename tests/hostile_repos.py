@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""vrpd --once against hostile repositories: structure and manifests.
+
+Regression tests for the published relying-party vulnerabilities about
+repository structure (Routinator CVE-2021-43172, OctoRPKI CVE-2021-3908:
+CAs nested without end, loops, trees that explode, long URIs, too many
+repositories) and manifests (empty, too long, duplicate names, numbers too
+big or going backwards, thisUpdate going backwards: FORT CVE-2024-56170;
+an EE certificate where a CA certificate belongs: FORT CVE-2024-56375,
+CVE-2021-43114). Each case is a fixture repository from the generator
+(fixtures/gen/cases.py) with a good tree beside the hostile part.
+
+For each case vrpd must exit normally and promptly, output exactly the
+VRPs the generator expects (all of the good tree), and log each rejection
+with the URI of what it refused and the reason.
+"""
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+FIXTURES = os.environ["FIXTURES"]
+VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
+EVAL = "2026-06-01T00:00:00Z"
+RRDP_NS = "{http://www.ripe.net/rpki/rrdp}"
+# A run on these small repositories takes well under a second; one that
+# walks a loop or a 9^9 tree never ends. Sanitizers make it slower.
+PROMPT = 20
+
+# case -> what vrpd's log line about each rejected URI must say
+CASES = {
+    "ca-chain-endless": "certificates below its TA",
+    "ca-cycle": "a CA certificate above it has this SKI",
+    "ca-tree-9x9": "as its issuer (RFC 6487 s.4.8.7)",
+    "ca-key-hijack": "as its issuer (RFC 6487 s.4.8.7)",
+    "uri-long": "longer than 2048 bytes",
+    "repos-many": None,
+    "cert-ee-as-ca": "EE certificate where a CA or router certificate",
+    "mft-empty": "fileList is empty",
+    "mft-too-many": "more than 100000 files",
+    "mft-duplicate-name": "twice",
+    "mft-number-too-big": "longer than 20 octets",
+    "mft-number-backwards": None,
+    "mft-thisupdate-backwards": None,
+}
+# The second generation's manifest goes back behind the first's.
+ROLLBACK = {
+    "mft-number-backwards": "manifestNumber is not higher",
+    "mft-thisupdate-backwards": "thisUpdate is not later",
+}
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg, flush=True)
+
+
+def vrpd(case, *args, mirror=None, cache=None):
+    """stdout and stderr of vrpd --once on case; checks that it ended
+    normally and promptly."""
+    d = os.path.join(FIXTURES, case)
+    cmd = [VRPD, "--once", "--tal-dir", os.path.join(d, "tals"), "--mirror",
+           mirror or os.path.join(d, "rsync"), "--now", EVAL,
+           "--output", "csv:-"] + list(args)
+    if cache:
+        cmd += ["--cache-dir", cache]
+    start = time.monotonic()
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, errors="replace", timeout=2 * PROMPT)
+    except subprocess.TimeoutExpired:
+        fail(f"{case} {' '.join(args)}: vrpd still running after "
+             f"{2 * PROMPT} s")
+        return "", ""
+    took = time.monotonic() - start
+    summary = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
+    if r.returncode != 0 or " VRPs (" not in summary:
+        fail(f"{case} {' '.join(args)}: vrpd exited {r.returncode}:\n"
+             f"{r.stderr[-3000:]}")
+    if took > PROMPT:
+        fail(f"{case} {' '.join(args)}: vrpd took {took:.1f} s")
+    print(f"{case} {' '.join(args)}: {took:.2f} s: {summary[6:]}", flush=True)
+    return r.stdout, r.stderr
+
+
+def read(case, rel):
+    with open(os.path.join(FIXTURES, case, rel)) as f:
+        return f.read()
+
+
+def rows(csv):
+    return set(csv.splitlines()[1:])
+
+
+def log_names(err, uri, needle):
+    """A log line names uri first and says needle."""
+    return any(line.startswith(uri + ":") and (needle is None or
+                                               needle in line)
+               for line in err.splitlines())
+
+
+def check_rejections(case, err, rejected, needle):
+    for line in rejected.splitlines():
+        uri = line.split(": ", 1)[0]
+        why = needle
+        if uri.endswith(".mft"):
+            why = ROLLBACK.get(case, needle)
+            # The point as a whole: what failed, then that it failed.
+            if case not in ROLLBACK and not re.search(
+                    r"^" + re.escape(uri) + r": publication point .* "
+                    r"failed, nothing from it is used", err, re.M):
+                fail(f"{case}: no log line says that the publication "
+                     f"point of {uri} failed")
+        if not log_names(err, uri, why):
+            fail(f"{case}: no log line names {uri} with \"{why}\"")
+
+
+def check_case(case, needle):
+    want = read(case, "expected/vrps.csv")
+    out, err = vrpd(case)
+    if out != want:
+        fail(f"{case}: VRPs differ from expected: missing "
+             f"{sorted(rows(want) - rows(out))[:5]}, extra "
+             f"{sorted(rows(out) - rows(want))[:5]}")
+    if case not in ROLLBACK:
+        check_rejections(case, err, read(case, "expected/rejected.txt"),
+                         needle)
+    good = {r for r in rows(want) if r.endswith(",ta1")}
+    if not good:
+        fail(f"{case}: the fixture has no good VRPs: the test proves nothing")
+    return out, err
+
+
+def check_depth_flag():
+    """The chain is cut where --max-cert-depth says, nowhere else."""
+    case = "ca-chain-endless"
+    want = rows(read(case, "expected/vrps.csv"))
+    out, err = vrpd(case, "--max-cert-depth", "64")
+    extra = rows(out) - want
+    if want - rows(out) or not extra or \
+            not all(r.endswith(",ta2") for r in extra):
+        fail(f"{case} --max-cert-depth 64: the last CA's ROA should be "
+             f"added and nothing else: extra {sorted(extra)}")
+    out, err = vrpd(case, "--max-cert-depth", "3")
+    ta1 = {r for r in want if r.endswith(",ta1")}
+    if not ta1 <= rows(out) or "more than 3 certificates below" not in err:
+        fail(f"{case} --max-cert-depth 3: ta1's VRPs lost or no log line")
+
+
+def check_max_repos():
+    """Past --max-repos a TA's new repositories are refused; the other
+    TA's are not."""
+    case = "repos-many"
+    r = subprocess.run([VRPD, "--help"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if "--max-repos" not in r.stdout:
+        print(f"{case}: vrpd has no --max-repos yet; the bound of 1000 "
+              "is not tried", flush=True)
+        return
+    want = rows(read(case, "expected/vrps.csv"))
+    out, err = vrpd(case, "--max-repos", "20")
+    got = rows(out)
+    ta1 = {r for r in want if r.endswith(",ta1")}
+    if not ta1 <= got or not got < want:
+        fail(f"{case} --max-repos 20: ta1 must keep all its VRPs and ta2 "
+             f"lose some: missing {sorted(want - got)[:3]}, extra "
+             f"{sorted(got - want)[:3]}")
+    if "uses more than 20 repositories" not in err:
+        fail(f"{case} --max-repos 20: the cut is not logged:\n{err[-2000:]}")
+
+
+def gen1_mirror(case, dest):
+    """DIR/<host>/<path> of every object of the case's first generation,
+    from its RRDP snapshots."""
+    https = os.path.join(FIXTURES, case, "gen1", "https")
+    for root, _, files in os.walk(https):
+        for name in files:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, https)
+            if name.endswith(".cer") and "/ta/" in "/" + rel:
+                os.makedirs(os.path.dirname(os.path.join(dest, rel)),
+                            exist_ok=True)
+                shutil.copy(path, os.path.join(dest, rel))
+            if name != "snapshot.xml":
+                continue
+            for el in ET.parse(path).getroot().iter(RRDP_NS + "publish"):
+                out = os.path.join(dest, el.get("uri")[len("rsync://"):])
+                os.makedirs(os.path.dirname(out), exist_ok=True)
+                with open(out, "wb") as f:
+                    f.write(base64.b64decode(el.text))
+
+
+def check_rollback(case, needle, work):
+    """Generation 1, then generation 2 going back: the point keeps its
+    first-generation objects (RFC 9286 s.4.2.1, s.6.6)."""
+    cache = os.path.join(work, case + "-cache")
+    old = os.path.join(work, case + "-gen1")
+    gen1_mirror(case, old)
+    out, _ = vrpd(case, mirror=old, cache=cache)
+    if out != read(case, "gen1/expected/vrps.csv"):
+        fail(f"{case}: generation 1 does not validate to gen1/expected")
+    seq = read(case, "gen2/expected/vrps.csv")
+    if seq == read(case, "expected/vrps.csv"):
+        fail(f"{case}: generation 2 seen alone and after generation 1 "
+             "should differ: the test proves nothing")
+    out, err = vrpd(case, cache=cache)
+    if out != seq:
+        fail(f"{case}: after generation 1, generation 2 gives other VRPs "
+             f"than gen2/expected: missing {sorted(rows(seq) - rows(out))}, "
+             f"extra {sorted(rows(out) - rows(seq))}")
+    for line in read(case, "gen2/expected/rejected.txt").splitlines():
+        uri = line.split(": ", 1)[0]
+        if not log_names(err, uri, needle):
+            fail(f"{case}: no log line names {uri} with \"{needle}\"")
+        if not log_names(err, uri, "using the last valid copy"):
+            fail(f"{case}: the fallback to the kept copy of {uri} is not "
+                 "logged")
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="vrpd-hostile-")
+    try:
+        for case, needle in CASES.items():
+            if not os.path.isdir(os.path.join(FIXTURES, case)):
+                fail(f"fixture case {case} is missing")
+                continue
+            check_case(case, needle)
+        check_depth_flag()
+        check_max_repos()
+        for case, needle in ROLLBACK.items():
+            check_rollback(case, needle, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
