@@ -29,6 +29,7 @@ struct transfer {
 	struct buffer buf;	    /* notification only */
 	struct rrdp_stream *stream; /* snapshot or delta */
 	bool stream_failed;
+	bool too_big; /* notification over its bound, as decoded */
 };
 
 /* Applying one snapshot or delta to a transaction. */
@@ -45,8 +46,10 @@ buffer_add(void *arg, const void *data, size_t len)
 	struct transfer *t = arg;
 	struct buffer *b = &t->buf;
 
-	if (len > rp_limits.notification_size - b->len)
+	if (len > rp_limits.notification_size - b->len) {
+		t->too_big = true;
 		return false;
+	}
 	if (b->len + len > b->cap) {
 		size_t cap = b->cap ? b->cap : 16384;
 		unsigned char *p;
@@ -376,6 +379,13 @@ update(struct store *st, const struct http_config *hc, const char *keep_dir,
 		res->fetched = true;
 		transfer_clear(&t);
 		return store_touch_state(st, notify_uri, &cur);
+	}
+	if (t.too_big) {
+		/* http.c counts decoded bytes: a gzip bomb ends here too. */
+		log_warnx("%s: notification file of more than the %zu bytes "
+			  "allowed, refused",
+			  notify_uri, rp_limits.notification_size);
+		goto out;
 	}
 	if (!t.res.ok) {
 		log_warnx("%s: fetch failed: %s", notify_uri, t.res.error);

@@ -10,6 +10,14 @@ read). Against it, each on its own connection:
 - Error Reports from the router (valid, malformed, of an unknown version,
   mid-session): never answered with an Error Report (8210bis s.5.8, s.7),
   and the session is dropped (s.12: fatal errors drop the session);
+- Error Reports whose inner lengths are 2^32-1, 2^31 or wrap the sum
+  to the PDU's length, odd, or text that is not UTF-8: dropped silently;
+- 400 connections closed at once (some by reset, some right after a
+  Reset Query): no descriptor leaks, vrpd lives;
+- a Serial Query one byte at a time, two in one segment, one split by a
+  pause longer than the hello timeout: each answered;
+- Serial Queries at serial XOR 2^31, serial + 1, + 2^31 - 1, 2^32 - 1:
+  Cache Reset each, and the session still works;
 - an unknown PDU type -> Error Report 5; a query of version 3 -> Error
   Report 4 carrying version 2 (s.7); another version mid-session ->
   Error Report 8 and close (s.7); a PDU only a cache sends -> an Error
@@ -31,6 +39,7 @@ and vrpd exits 0 on SIGTERM.
 import os
 import shutil
 import socket
+import struct
 import sys
 import tempfile
 import threading
@@ -253,6 +262,131 @@ def protocol_errors(srv):
         got = expect_error(srv, pdu, f"{name} from the router",
                            [w.ERR_INVALID_REQUEST, w.ERR_UNSUPPORTED_PDU])
         print(f"   {name} from the router drew {got}")
+
+
+# Routinator CVE-2024-1622 and FORT GHSA-4q3q-6gww-wc52 class: a router's
+# odd but cheap behaviour must not take the cache down or leak.
+
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def connect_and_close(srv, n=400):
+    """Connections closed at once, many times: some after nothing, some
+    with a reset (SO_LINGER 0), some right after a Reset Query, so that
+    vrpd writes the 6.8 MB set into a closed connection. No descriptor
+    may leak and vrpd must not die of SIGPIPE."""
+    pid = srv.vrpd.p.pid
+    before = open_fds(pid)
+    t0 = time.monotonic()
+    for i in range(n):
+        s = socket.create_connection((HOST, srv.port), 5)
+        if i % 3 == 1:
+            s.sendall(w.reset_query(2))
+        if i % 2 == 1:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+        s.close()
+    dt = time.monotonic() - t0
+    deadline = time.monotonic() + 10
+    while open_fds(pid) > before + 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    after = open_fds(pid)
+    check(after <= before + 2, f"{n} connections opened and closed at once "
+          f"({dt:.1f} s): no descriptor leaked", f"{before} -> {after}")
+    srv.healthy("connect and close")
+
+
+def fragmented_queries(srv):
+    """A Serial Query one byte at a time (0.2 s apart: the whole PDU takes
+    longer than --rtr-hello-timeout, which must not apply mid-session),
+    then two queries in one segment: both answered, in order."""
+    with srv.client(timeout=30) as c:
+        kind, digest, eod = c.reset_digest()
+        if not check(kind == "data" and digest == srv.ref,
+                     "fragments: session established", kind):
+            return
+        q = w.serial_query(2, eod.session, eod.serial)
+        for b in q:
+            c.send(bytes([b]))
+            time.sleep(0.2)
+        r = c.read_response(timeout=10)
+        check(r.kind == "data" and not r.payload and
+              r.eod.serial == eod.serial,
+              "Serial Query sent a byte at a time: answered (no changes)",
+              f"{r.kind} {r.pdus[:3]}")
+        c.send(q + q)
+        r1 = c.read_response(timeout=10)
+        r2 = c.read_response(timeout=10)
+        check(r1.kind == r2.kind == "data" and not r1.payload and
+              not r2.payload, "two Serial Queries in one segment: two "
+              "answers", f"{r1.kind} {r2.kind}")
+        c.send(w.serial_query(2, eod.session, eod.serial)[:5])
+        time.sleep(HELLO + 1)
+        c.send(w.serial_query(2, eod.session, eod.serial)[5:])
+        r = c.read_response(timeout=10)
+        check(r.kind == "data", "a Serial Query split by a pause longer "
+              "than --rtr-hello-timeout: answered", f"{r.kind} {r.pdus[:3]}")
+    srv.healthy("fragmented queries")
+
+
+def serial_far_away(srv):
+    """Serial Queries the cache cannot answer with a delta: serial XOR
+    2^31 (RFC 1982: neither before nor after ours), one ahead of ours,
+    and 2^32-1. Each must get a Cache Reset (8210bis s.8.4) and the
+    session stays usable: a Reset Query on it gets the set."""
+    with srv.client(timeout=30) as c:
+        kind, digest, eod = c.reset_digest()
+        if not check(kind == "data", "far serials: session established",
+                     kind):
+            return
+        for label, serial in (
+                ("serial XOR 2^31", eod.serial ^ 0x80000000),
+                ("serial + 1 (the future)", (eod.serial + 1) & 0xffffffff),
+                ("serial + 2^31 - 1", (eod.serial + 0x7fffffff) &
+                 0xffffffff),
+                ("serial 2^32 - 1", 0xffffffff)):
+            if serial == eod.serial:
+                continue
+            c.send(w.serial_query(2, eod.session, serial))
+            r = c.read_response(timeout=10)
+            check(r.kind == "reset", f"Serial Query at {label}: Cache "
+                  f"Reset", f"{r.kind} {r.pdus[:3]}")
+        kind, digest, _ = c.reset_digest()
+        check(kind == "data" and digest == srv.ref, "far serials: a Reset "
+              "Query on the same session gets the set", kind)
+    srv.healthy("far serials")
+
+
+def error_report_lengths(srv):
+    """Error Reports whose inner lengths are huge or odd: never answered
+    with an Error Report, dropped at once, nothing else harmed. The sums
+    that wrap in 32 bits are the interesting ones: 16 + encapsulated +
+    text == the PDU's length modulo 2^32."""
+    def er(enc_len, enc, text_len, text, total=None):
+        body = struct.pack("!I", enc_len) + enc + \
+            struct.pack("!I", text_len) + text
+        n = 8 + len(body) if total is None else total
+        return w.header(2, w.ERROR_REPORT, w.ERR_CORRUPT_DATA, n) + body
+
+    q = w.reset_query(2)
+    for label, pdu in (
+            ("encapsulated length 2^32-1", er(0xffffffff, q, 0, b"")),
+            ("text length 2^32-1", er(len(q), q, 0xffffffff, b"x")),
+            ("encapsulated length wrapping the sum to the PDU's length",
+             er((0x100000000 - 8) & 0xffffffff, q, 8, b"abcdefgh")),
+            ("text length wrapping the sum to the PDU's length",
+             er(len(q), q, 0x100000000 - 4, b"abcd")),
+            ("both lengths 2^31", er(0x80000000, q, 0x80000000, b"")),
+            ("encapsulated length odd, one past the PDU",
+             er(len(q) + 1, q, 0, b"")),
+            ("encapsulated PDU itself an Error Report of length 2^32-1",
+             er(16, w.header(2, w.ERROR_REPORT, 0, 0xffffffff) +
+                bytes(8), 0, b"")),
+            ("text that is not UTF-8", er(0, b"", 4, b"\xff\xfe\x00\x80")),
+            ("PDU length 2^32-1 of an Error Report",
+             er(0, b"", 0, b"", total=0xffffffff))):
+        expect_silent_close(srv, pdu, f"router's Error Report: {label}")
 
 
 def hello_timeout(srv):
@@ -491,6 +625,10 @@ def main():
         malformed_input(srv)
         router_error_reports(srv)
         protocol_errors(srv)
+        error_report_lengths(srv)
+        connect_and_close(srv)
+        fragmented_queries(srv)
+        serial_far_away(srv)
         hello_timeout(srv)
         stalled_reader(srv)
         slow_reader(srv)

@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+"""vrpd --once against a hostile RRDP server (fetching).
+
+Published relying-party vulnerabilities replayed end to end: Routinator
+CVE-2021-43173 (a server that trickles or holds the connection open
+stalls the whole run) and CVE-2021-43174 (a gzip bomb exhausts memory),
+FORT CVE-2024-48943 (a server that never finishes its answer blocks the
+validator), OctoRPKI CVE-2021-3912 class (endless redirects, huge and
+endless files, Retry-After of a day).
+
+The fixture's good repository (two TAs, three RRDP repositories) is
+served over HTTPS on 127.0.0.1 by a server in this script. Two of the
+repositories are served honestly; the third (rpki0.example/rrdp2, three
+leaf CAs) misbehaves in one way per case. For each case vrpd runs twice:
+
+- with an empty cache: the bad repository is refused with a log line
+  naming its URL and what was wrong, vrpd exits 0 within a bound, and
+  its VRPs are exactly those of the two good repositories (the reference
+  comes from `vrpd --once --mirror` over the fixture's rsync copy without
+  the bad repository: another code path, no fetching at all);
+- with a cache from an honest run: the last good copy stays ("the last
+  good copy stays" is logged), so every VRP of the fixture is output.
+
+The server records what each hostile answer cost it (bytes sent, how
+long the client kept the connection): a case passes only if vrpd hung up
+early, so a fix that merely waited longer would be seen.
+
+Cases that need --fetch-stall-timeout / --fetch-timeout (a trickle, a
+held connection, an answer that never ends at a good rate) run only when
+`vrpd --help` lists those options; otherwise they would each take the
+built-in minute or half hour, and they are reported as skipped.
+"""
+
+import gzip
+import http.server
+import os
+import re
+import select
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SRC = os.environ.get("top_srcdir", ".")
+BUILD = os.environ.get("top_builddir", ".")
+VRPD = os.path.join(BUILD, "vrpd")
+PY = "/usr/bin/python3"
+GEN = os.path.join(SRC, "fixtures", "gen", "rpkigen.py")
+EVAL = "2026-06-01T00:00:00Z"
+sys.path.insert(0, os.path.join(SRC, "tests"))
+from once_rrdp import make_tls  # noqa: E402
+
+# The repository that misbehaves, as a path on the test server, and its
+# rsync module in the fixture's rsync copy.
+VICTIM = "/rpki0.example/rrdp2/"
+VICTIM_MODULE = ("rpki0.example", "repo2")
+
+# The bounds this test sets when vrpd has the options for them.
+STALL = 3     # --fetch-stall-timeout
+TOTAL = 8     # --fetch-timeout
+# How long a run may take beyond the bound that should end it: start-up,
+# the honest repositories, sanitizers.
+SLACK = 20
+# A hostile answer vrpd should cut short costs the server at most this.
+MAX_SENT = 64 * 1024 * 1024
+
+failures = []
+skipped = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg, flush=True)
+
+
+def check(cond, msg, detail=""):
+    if cond:
+        print("ok: " + msg, flush=True)
+    else:
+        fail(msg + (f":\n{detail}" if detail else ""))
+    return cond
+
+
+# ------------------------------------------------------------ the server
+
+class State:
+    """What the server plays, and what it saw."""
+
+    def __init__(self, docroot):
+        self.docroot = docroot
+        self.port = 0
+        self.mode = None          # a Case while one runs, else honest
+        self.new_session = False  # victim's notification: another session
+        self.lock = threading.Lock()
+        self.log = []             # dicts, one per hostile answer
+        self.stop = threading.Event()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def do_GET(self):
+        st = self.server.state
+        path = self.path.split("?", 1)[0]
+        host = self.headers.get("Host", "")
+        parts = [p for p in (host + path).split("/") if p]
+        if not parts or any(p in (".", "..") for p in parts):
+            self.send_error(400)
+            return
+        file = os.path.join(st.docroot, *parts)
+        victim = path.startswith(VICTIM)
+        kind = "notification" if path.endswith("/notification.xml") \
+            else "file"
+        case = st.mode if victim else None
+        if case is not None and case.target in (kind, "any"):
+            rec = {"case": case.name, "path": path, "sent": 0,
+                   "start": time.monotonic(), "end": None,
+                   "hung_up": False}
+            with st.lock:
+                st.log.append(rec)
+            try:
+                case.play(self, file, rec)
+            except (OSError, ssl.SSLError):
+                rec["hung_up"] = True
+            rec["end"] = time.monotonic()
+            self.close_connection = True
+            return
+        try:
+            with open(file, "rb") as f:
+                data = f.read()
+        except OSError:
+            self.send_error(404)
+            return
+        if victim and kind == "notification" and st.new_session:
+            data = new_session(data)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    # Helpers for the cases.
+
+    def send(self, rec, data):
+        self.wfile.write(data)
+        self.wfile.flush()
+        rec["sent"] += len(data)
+
+    def client_gone(self, wait):
+        """Waits up to wait seconds; whether the client hung up."""
+        r, _, _ = select.select([self.connection], [], [], wait)
+        if not r:
+            return False
+        try:
+            return self.connection.recv(1) == b""
+        except (OSError, ssl.SSLError):
+            return True
+
+    def headers_200(self, length=None, extra=()):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        else:
+            self.send_header("Transfer-Encoding", "chunked")
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.flush()
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+
+def start_server(state, crt, key):
+    httpd = Server(("127.0.0.1", 0), Handler)
+    httpd.state = state
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(crt, key)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    state.port = httpd.server_address[1]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+# ------------------------------------------------------------- the cases
+
+def read(file):
+    with open(file, "rb") as f:
+        return f.read()
+
+
+def new_session(data):
+    """The session the victim announces when a cached copy must be
+    replaced by its (hostile) snapshot."""
+    return re.sub(rb'session_id="[0-9a-f-]+"',
+                  b'session_id="00000000-0000-4000-8000-0000000000ff"',
+                  data, count=1)
+
+
+def snapshot_head(file, renew):
+    """The victim's real snapshot up to its end tag, then the start of
+    one more object: what follows is that object's base64, forever."""
+    data = read(file)
+    if renew:
+        data = new_session(data)
+    cut = data.rindex(b"</snapshot>")
+    return data[:cut] + \
+        b'<publish uri="rsync://rpki0.example/repo2/endless.roa">'
+
+
+def play_drip(h, file, rec):
+    """RFC-valid headers, then one byte every 1.5 s (Routinator
+    CVE-2021-43173): far below any low-speed limit, never finished."""
+    data = read(file)
+    h.headers_200(len(data))
+    for i in range(len(data)):
+        if h.server.state.stop.is_set():
+            return
+        h.send(rec, data[i:i + 1])
+        if h.client_gone(1.5):
+            rec["hung_up"] = True
+            return
+
+
+def play_hold(h, file, rec):
+    """200, a Content-Length, the first 100 bytes, then silence with the
+    connection open (FORT CVE-2024-48943)."""
+    data = read(file)
+    h.headers_200(len(data))
+    h.send(rec, data[:100])
+    while not h.server.state.stop.is_set():
+        if h.client_gone(0.5):
+            rec["hung_up"] = True
+            return
+
+
+def play_dribble(h, file, rec):
+    """Fast enough for any low-speed limit (4 KiB/s), never finished: only
+    a bound on the whole transfer ends it."""
+    h.headers_200(None)
+    while not h.server.state.stop.is_set():
+        chunk = b" " * 1024
+        h.send(rec, b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        if h.client_gone(0.25):
+            rec["hung_up"] = True
+            return
+
+
+def play_429(h, file, rec):
+    """Come back in a day (OctoRPKI CVE-2021-3912 class: a validator that
+    honours it stops updating)."""
+    body = b"slow down\n"
+    h.send_response(429)
+    h.send_header("Retry-After", "86400")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.send(rec, body)
+
+
+def play_redirect_loop(h, file, rec):
+    """Redirects to itself, forever (a new query each time, so that no
+    client can see the loop by comparing URLs)."""
+    n = int(h.path.split("?n=", 1)[1]) + 1 if "?n=" in h.path else 1
+    h.send_response(302)
+    h.send_header("Location", h.path.split("?", 1)[0] + f"?n={n}")
+    h.send_header("Content-Length", "0")
+    h.end_headers()
+    rec["redirects"] = n
+
+
+def play_redirect_other_origin(h, file, rec):
+    """Redirects the snapshot to another origin (RFC 9674)."""
+    port = h.server.state.port
+    h.send_response(302)
+    h.send_header("Location", f"https://127.0.0.2:{port}{h.path}")
+    h.send_header("Content-Length", "0")
+    h.end_headers()
+
+
+def bomb(prefix, size):
+    """prefix then size bytes of filler, gzip-compressed (about a
+    thousandth of size)."""
+    import zlib
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out = [z.compress(prefix)]
+    block = b"A" * (1 << 20)
+    for _ in range(size >> 20):
+        out.append(z.compress(block))
+    out.append(z.flush())
+    return b"".join(out)
+
+
+BOMBS = {}
+
+
+def play_gzip_bomb(h, file, rec):
+    """Content-Encoding: gzip, a few hundred KB expanding to 1 GiB
+    (Routinator CVE-2021-43174): the notification's bound (16 MiB) or the
+    snapshot's object bound (8 MiB) must stop it as it is decoded."""
+    body = BOMBS[(file, h.server.state.new_session)]
+    h.headers_200(len(body), [("Content-Encoding", "gzip")])
+    h.send(rec, body)
+
+
+def play_huge_length(h, file, rec):
+    """Announces 100 GiB, then starts sending them."""
+    head = snapshot_head(file, h.server.state.new_session)
+    h.headers_200(100 << 30)
+    h.send(rec, head)
+    block = b"QUFB" * (1 << 16)
+    while rec["sent"] < (1 << 30) and not h.server.state.stop.is_set():
+        h.send(rec, block)
+
+
+def play_huge_stream(h, file, rec):
+    """100 GiB without a length (chunked), as fast as it goes, of a
+    snapshot whose last object never ends."""
+    h.headers_200(None)
+    head = snapshot_head(file, h.server.state.new_session)
+    h.send(rec, b"%x\r\n%s\r\n" % (len(head), head))
+    block = b"QUFB" * (1 << 16)
+    chunk = b"%x\r\n%s\r\n" % (len(block), block)
+    while rec["sent"] < (100 << 30) and not h.server.state.stop.is_set():
+        h.send(rec, chunk)
+
+
+class Case:
+    def __init__(self, name, target, play, log, bound, needs=None):
+        self.name = name
+        self.target = target  # "notification" or "file" (snapshot/delta)
+        self.play = play
+        self.log = log        # regex the log must match (the bad URL)
+        self.bound = bound    # seconds the run may take, slack excluded
+        self.needs = needs    # vrpd option this case relies on
+
+
+CASES = [
+    Case("drip-feed, 1 byte every 1.5 s", "notification", play_drip,
+         r"notification\.xml: fetch failed: timed out", STALL,
+         "--fetch-stall-timeout"),
+    Case("connection held open, nothing sent", "file", play_hold,
+         r"snapshot\.xml: fetch failed: timed out", STALL,
+         "--fetch-stall-timeout"),
+    Case("an answer at 4 KiB/s that never ends", "notification",
+         play_dribble, r"notification\.xml: fetch failed: timed out", TOTAL,
+         "--fetch-timeout"),
+    Case("429 with Retry-After of a day", "notification", play_429,
+         r"notification\.xml: fetch failed: HTTP 429 "
+         r"\(Retry-After: 86400 seconds\)", 0),
+    Case("redirects forever", "notification", play_redirect_loop,
+         r"notification\.xml: fetch failed: more than \d+ redirects", 0),
+    Case("snapshot redirected to another origin", "file",
+         play_redirect_other_origin,
+         r"snapshot\.xml: fetch failed: redirect to https://127\.0\.0\.2"
+         r"[^ ]* leaves the origin .*RFC 9674", 0),
+    Case("gzip bomb (notification)", "notification", play_gzip_bomb,
+         r"notification\.xml: notification file of more than the 16777216 "
+         r"bytes allowed", 0),
+    Case("gzip bomb (snapshot)", "file", play_gzip_bomb,
+         r"snapshot\.xml: rsync://\S+/endless\.roa: object larger than "
+         r"8388608 bytes", 0),
+    Case("Content-Length of 100 GiB", "file", play_huge_length,
+         r"snapshot\.xml: fetch failed: Content-Length over the limit", 0),
+    Case("100 GiB streamed without a length", "file", play_huge_stream,
+         r"snapshot\.xml: rsync://\S+/endless\.roa: object larger than "
+         r"8388608 bytes", 0),
+]
+
+
+# ------------------------------------------------------------- the runs
+
+def run(cmd, timeout=600):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, errors="replace", timeout=timeout)
+
+
+def vrpd_options():
+    r = run([VRPD, "--help"])
+    return r.stdout + r.stderr
+
+
+def vrpd(tals, cache, ca, extra, timeout):
+    t0 = time.monotonic()
+    try:
+        r = run([VRPD, "--once", "--no-rsync", "--tal-dir", tals,
+                 "--cache-dir", cache, "--ca-file", ca, "--now", EVAL,
+                 "--output", "csv:-"] + extra, timeout)
+    except subprocess.TimeoutExpired as e:
+        err = e.stderr.decode(errors="replace") if isinstance(
+            e.stderr, bytes) else (e.stderr or "")
+        return None, "", err, time.monotonic() - t0
+    return r.returncode, r.stdout, r.stderr, time.monotonic() - t0
+
+
+def sanitizer_clean(label, err):
+    bad = [l for l in err.splitlines()
+           if re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:", l)]
+    check(not bad, f"{label}: no sanitizer report", "\n".join(bad[:5]))
+
+
+def count(csv):
+    return max(0, len(csv.splitlines()) - 1)
+
+
+def one_case(case, st, tals, ca, extra, primed, full, base, work):
+    for label, cache_from, want, want_log in (
+            ("empty cache", None, base, None),
+            ("cache from an honest run", primed, full,
+             "the last good copy stays")):
+        name = f"{case.name} [{label}]"
+        cache = os.path.join(work, "cache-case")
+        shutil.rmtree(cache, ignore_errors=True)
+        if cache_from is not None:
+            shutil.copytree(cache_from, cache, symlinks=True)
+        # With a cache the notification must announce something new for
+        # vrpd to ask for a snapshot at all.
+        st.new_session = cache_from is not None and case.target == "file"
+        st.stop.clear()
+        first = len(st.log)
+        st.mode = case
+        limit = case.bound + SLACK
+        rc, out, err, dt = vrpd(tals, cache, ca, extra, limit + 60)
+        st.mode = None
+        st.stop.set()
+        print(f"{name}: {dt:.1f} s, {count(out)} VRPs", flush=True)
+        check(rc == 0, f"{name}: vrpd exits 0", f"exit {rc}\n{err[-3000:]}")
+        check(dt <= limit, f"{name}: done within {limit} s",
+              f"took {dt:.1f} s")
+        check(out == want, f"{name}: VRPs of the good repositories "
+              f"({count(want)}) all output",
+              f"got {count(out)}:\n{err[-3000:]}")
+        plays = st.log[first:]
+        check(plays, f"{name}: the hostile answer was played",
+              f"no request for {VICTIM}\n{err[-3000:]}")
+        m = re.search(case.log, err)
+        check(m is not None and VICTIM.rstrip("/") in
+              err[err.rfind("\n", 0, m.start()) + 1:m.end()],
+              f"{name}: refusal logged with the URL",
+              f"/{case.log}/ not in:\n{err[-3000:]}")
+        if m:
+            print("   " + err[err.rfind("\n", 0, m.start()) + 1:
+                             err.find("\n", m.end())], flush=True)
+        if want_log:
+            check(want_log in err, f"{name}: '{want_log}' logged",
+                  err[-3000:])
+        # The client hung up: the server is not still pushing or holding.
+        time.sleep(0.3)
+        for p in plays:
+            held = (p["end"] or time.monotonic()) - p["start"]
+            check(p["end"] is not None, f"{name}: connection closed "
+                  f"(server sent {p['sent']} bytes in {held:.1f} s)")
+            check(p["sent"] <= MAX_SENT, f"{name}: vrpd stopped reading "
+                  f"early ({p['sent']} bytes sent)")
+        sanitizer_clean(name, err)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="vrpd-hostile-fetch-")
+    httpd = None
+    st = None
+    t0 = time.monotonic()
+    try:
+        ca, crt, key = make_tls(work)
+        case_dir = os.path.join(work, "repos")
+        st = State(os.path.join(work, "www"))
+        httpd = start_server(st, crt, key)
+        r = run([PY, GEN, "--out", case_dir, "--cases", "good", "--time",
+                 EVAL, "--https-authority", f"127.0.0.1:{st.port}"])
+        if r.returncode != 0:
+            sys.exit(f"generator failed:\n{r.stderr}")
+        case = os.path.join(case_dir, "good")
+        tals = os.path.join(case, "tals")
+        # The latest generation, which the rsync copy holds too.
+        os.symlink(os.path.join(case, "gen2", "https"), st.docroot)
+        with open(os.path.join(case, "expected", "vrps.csv")) as f:
+            full = f.read()
+
+        # The reference: the good repositories alone, from the rsync copy.
+        mirror = os.path.join(work, "mirror")
+        shutil.copytree(os.path.join(case, "rsync"), mirror)
+        shutil.rmtree(os.path.join(mirror, *VICTIM_MODULE))
+        r = run([VRPD, "--once", "--mirror", mirror, "--tal-dir", tals,
+                 "--cache-dir", os.path.join(work, "cache-mirror"),
+                 "--now", EVAL, "--output", "csv:-"])
+        base = r.stdout
+        if not check(r.returncode == 0 and 0 < count(base) < count(full) and
+                     set(base.splitlines()) <= set(full.splitlines()),
+                     f"reference: the good repositories hold {count(base)} "
+                     f"of the {count(full)} VRPs", r.stderr[-2000:]):
+            return 1
+
+        # An honest run: every VRP, and the cache the later runs start from.
+        primed = os.path.join(work, "cache-primed")
+        rc, out, err, dt = vrpd(tals, primed, ca, [], 120)
+        if not check(rc == 0 and out == full,
+                     f"honest server: all {count(full)} VRPs ({dt:.1f} s)",
+                     err[-3000:]):
+            return 1
+
+        # The bombs are made once (a second or two each).
+        www = os.path.join(st.docroot, f"127.0.0.1:{st.port}")
+        note = os.path.join(www, *VICTIM.strip("/").split("/"),
+                            "notification.xml")
+        m = re.search(rb'<snapshot [^>]*uri="https://[^/]+/([^"]+)"',
+                      read(note))
+        snap = os.path.join(www, *m.group(1).decode().split("/"))
+        for renew in (False, True):
+            BOMBS[(note, renew)] = bomb(b"", 1 << 30)
+            BOMBS[(snap, renew)] = bomb(snapshot_head(snap, renew), 1 << 30)
+        print(f"gzip bombs: {len(BOMBS[(note, False)])} and "
+              f"{len(BOMBS[(snap, False)])} bytes for 1 GiB each",
+              flush=True)
+
+        opts = vrpd_options()
+        extra = []
+        if "--fetch-stall-timeout" in opts:
+            extra += ["--fetch-stall-timeout", str(STALL)]
+        if "--fetch-timeout" in opts:
+            extra += ["--fetch-timeout", str(TOTAL)]
+        for c in CASES:
+            if c.needs is not None and c.needs not in opts:
+                skipped.append(f"{c.name}: vrpd has no {c.needs}")
+                print(f"SKIP: {skipped[-1]}", flush=True)
+                continue
+            one_case(c, st, tals, ca, extra, primed, full, base, work)
+    finally:
+        if st is not None:
+            st.stop.set()
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+        shutil.rmtree(work, ignore_errors=True)
+        print(f"took {time.monotonic() - t0:.1f} s", flush=True)
+    print(f"{len(failures)} failure(s), {len(skipped)} case(s) skipped")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
