@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -79,4 +82,45 @@ fsutil_mkdirs(char *path, bool parents_only)
 			return true;
 		*slash = '/';
 	}
+}
+
+bool
+fsutil_replace(const char *path, const void *data, size_t len)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		log_warnx("%s: path too long", path);
+		return false;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		log_warn("%s", tmp);
+		return false;
+	}
+	if (!fsutil_write_all(fd, data, len) || fchmod(fd, 0644) == -1 ||
+	    fsync(fd) == -1) {
+		log_warn("writing %s", tmp);
+		close(fd);
+		unlink(tmp);
+		return false;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		log_warn("replacing %s", path);
+		unlink(tmp);
+		return false;
+	}
+	/* The rename is done: path holds data even if this fails (logged). */
+	if (slash == NULL)
+		fsutil_fsync_dir(".");
+	else if (slash == path)
+		fsutil_fsync_dir("/");
+	else if ((size_t)(slash - path) < sizeof(dir)) {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		fsutil_fsync_dir(dir);
+	}
+	return true;
 }

@@ -364,9 +364,9 @@ record_write(const char *dir, const struct record *rec)
 {
 	char notify[3 * MAX_URI_LENGTH + 1], session[3 * 37], etag[3 * 256],
 	    lm[3 * 64], err[3 * 256], buf[MAX_STORE_STATE_SIZE];
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
 	const struct store_status *s = &rec->status;
-	int fd, n;
+	int n;
 
 	if (!escape(rec->notify, notify, sizeof(notify)) ||
 	    !escape(rec->state.session_id, session, sizeof(session)) ||
@@ -386,27 +386,9 @@ record_write(const char *dir, const struct record *rec)
 		     (unsigned long long)s->bytes, err);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return false;
-	if (!path_fmt(path, "%s/state", dir) ||
-	    !path_fmt(tmp, "%s/state.tmp.XXXXXX", dir))
+	if (!path_fmt(path, "%s/state", dir))
 		return false;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		log_warn("%s", tmp);
-		return false;
-	}
-	if (!fsutil_write_all(fd, buf, (size_t)n) || fchmod(fd, 0644) == -1 ||
-	    fsync(fd) == -1) {
-		log_warn("%s: writing %s", rec->notify, tmp);
-		close(fd);
-		unlink(tmp);
-		return false;
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		log_warn("%s: replacing %s", rec->notify, path);
-		unlink(tmp);
-		return false;
-	}
-	fsutil_fsync_dir(dir);
-	return true;
+	return fsutil_replace(path, buf, (size_t)n);
 }
 
 /* The names in a directory, read at once so that no descriptor stays open

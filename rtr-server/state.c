@@ -126,9 +126,9 @@ rtr_state_read(const char *path, struct rtr_state *st)
 bool
 rtr_state_write(const char *path, const struct rtr_state *st)
 {
-	char tmp[4096], text[STATE_MAX_SIZE], hex[2 * SHA256_DIGEST_LENGTH + 1];
+	char text[STATE_MAX_SIZE], hex[2 * SHA256_DIGEST_LENGTH + 1];
 	size_t i;
-	int fd, len;
+	int len;
 
 	for (i = 0; i < sizeof(st->digest); i++)
 		snprintf(hex + 2 * i, 3, "%02x", st->digest[i]);
@@ -136,28 +136,7 @@ rtr_state_write(const char *path, const struct rtr_state *st)
 		       STATE_MAGIC "\nsession-id %u\nserial %" PRIu32
 				   "\ndigest %s\n",
 		       st->session_id, st->serial, hex);
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		log_warnx("%s: path too long", path);
-		return false;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) ==
-	    -1) {
-		log_warn("%s", tmp);
-		return false;
-	}
-	if (!fsutil_write_all(fd, text, (size_t)len) || fsync(fd) == -1) {
-		log_warn("%s", tmp);
-		close(fd);
-		unlink(tmp);
-		return false;
-	}
-	close(fd);
-	if (rename(tmp, path) == -1) {
-		log_warn("%s", path);
-		unlink(tmp);
-		return false;
-	}
-	return true;
+	return fsutil_replace(path, text, (size_t)len);
 }
 
 bool
