@@ -149,7 +149,7 @@ struct rrdp_stream {
 	unsigned char *obj;
 	size_t obj_len, obj_cap;
 
-	struct uriset seen; /* snapshot: the URIs published so far */
+	struct uriset seen; /* snapshot, delta: the URIs named so far */
 
 	struct rrdp_notification *n; /* notification: being filled */
 	size_t deltas_cap;
@@ -778,11 +778,51 @@ notification_delta(struct rrdp_stream *s, int nb, const xmlChar **attrs)
 	s->elem = ELEM_DELTA_REF;
 }
 
+/*
+ * The object URI just read (s->elem_uri) must be the first element of the
+ * file for that URI. A snapshot that publishes one URI twice, or a delta
+ * that names one twice (two publishes, a withdraw and a publish), leaves
+ * the object to the order of the elements: one order may apply where the
+ * other is refused, or apply other content. The whole file is refused
+ * instead, whatever the order; for a delta, the caller falls back to the
+ * snapshot. A delta may name each object the repository holds and each
+ * it adds, so it is allowed twice the objects of a repository.
+ */
+static bool
+uri_once(struct rrdp_stream *s)
+{
+	size_t max = rp_limits.repo_objects;
+	int added;
+
+	if (s->doc == DOC_DELTA)
+		max = max > SIZE_MAX / 2 ? SIZE_MAX : 2 * max;
+	if (s->seen.count >= max) {
+		fail(s, "more than %zu objects in the %s", max,
+		     doc_root[s->doc]);
+		return false;
+	}
+	if ((added = uriset_add(&s->seen, s->elem_uri)) < 0) {
+		fail(s, "out of memory");
+		return false;
+	}
+	if (added == 0) {
+		if (s->doc == DOC_SNAPSHOT)
+			fail(s, "%s is published twice (%s)", s->elem_uri,
+			     doc_rfc[s->doc]);
+		else
+			fail(s,
+			     "%s is named twice, so its object would depend on "
+			     "the order of the elements (%s)",
+			     s->elem_uri, doc_rfc[s->doc]);
+		return false;
+	}
+	return true;
+}
+
 static void
 publish_start(struct rrdp_stream *s, int nb, const xmlChar **attrs)
 {
 	struct attr a[] = {{.name = "uri"}, {.name = "hash"}};
-	int added;
 
 	if (!attrs_read(s, "publish", nb, attrs, a, 2) ||
 	    !attrs_required(s, "publish", a, 1))
@@ -798,25 +838,8 @@ publish_start(struct rrdp_stream *s, int nb, const xmlChar **attrs)
 	s->elem_has_hash = a[1].value != NULL;
 	if (s->elem_has_hash && !attr_hash(s, "publish", &a[1], s->elem_hash))
 		return;
-	if (s->doc == DOC_SNAPSHOT) {
-		/*
-		 * One URI published twice leaves the object to the order of
-		 * the elements: the whole snapshot is refused instead.
-		 */
-		if (s->seen.count >= rp_limits.repo_objects) {
-			fail(s, "more than %zu objects in the snapshot",
-			     rp_limits.repo_objects);
-			return;
-		}
-		if ((added = uriset_add(&s->seen, s->elem_uri)) <= 0) {
-			if (added == 0)
-				fail(s, "%s is published twice (%s)",
-				     s->elem_uri, doc_rfc[s->doc]);
-			else
-				fail(s, "out of memory");
-			return;
-		}
-	}
+	if (!uri_once(s))
+		return;
 	EVP_DecodeInit(s->b64);
 	s->b64_end = false;
 	s->obj_len = 0;
@@ -831,7 +854,7 @@ withdraw_start(struct rrdp_stream *s, int nb, const xmlChar **attrs)
 	if (!attrs_read(s, "withdraw", nb, attrs, a, 2) ||
 	    !attrs_required(s, "withdraw", a, 2) ||
 	    !attr_rsync_uri(s, "withdraw", &a[0]) ||
-	    !attr_hash(s, "withdraw", &a[1], s->elem_hash))
+	    !attr_hash(s, "withdraw", &a[1], s->elem_hash) || !uri_once(s))
 		return;
 	s->elem = ELEM_WITHDRAW;
 }
@@ -1156,7 +1179,7 @@ stream_create(const char *uri, enum doc doc)
 			goto err;
 	} else if ((s->b64 = EVP_ENCODE_CTX_new()) == NULL)
 		goto err;
-	if (doc == DOC_SNAPSHOT && !uriset_init(&s->seen))
+	if (doc != DOC_NOTIFICATION && !uriset_init(&s->seen))
 		goto err;
 	s->xml = xmlCreatePushParserCtxt(&rrdp_sax, s, NULL, 0, NULL);
 	if (s->xml == NULL)
@@ -1388,7 +1411,7 @@ rrdp_stream_free(struct rrdp_stream *s)
 	EVP_MD_CTX_free(s->md);
 	EVP_ENCODE_CTX_free(s->b64);
 	free(s->obj);
-	if (s->doc == DOC_SNAPSHOT)
+	if (s->doc != DOC_NOTIFICATION)
 		uriset_free(&s->seen);
 	rrdp_notification_free(s->n);
 	free(s->uri);

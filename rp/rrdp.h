@@ -74,9 +74,10 @@ struct rrdp_handler {
 /*
  * A streaming parser for one snapshot or delta file fetched from uri, whose
  * root must carry session_id and serial (from the notification). A snapshot
- * holds only publish elements without hash, each URI at most once; a delta
- * holds publish (hash optional) and withdraw (hash required) elements. NULL,
- * logged, if the arguments are bad or memory runs out.
+ * holds only publish elements without hash, a delta publish (hash optional)
+ * and withdraw (hash required) elements; either names each URI at most once,
+ * so that no result depends on the order of the elements. NULL, logged, if
+ * the arguments are bad or memory runs out.
  */
 struct rrdp_stream *rrdp_stream_new(const char *uri, enum rrdp_file kind,
 				    const char *session_id, uint64_t serial,

@@ -767,6 +767,40 @@ START_TEST(test_rrdp_duplicate_publish_in_snapshot_rejected)
 }
 END_TEST
 
+/*
+ * A delta naming one URI twice would leave the object to the order of the
+ * elements (publish A then replace A by B, in the other order refused;
+ * withdraw then publish anew): refused in every order alike.
+ */
+START_TEST(test_rrdp_uri_named_twice_in_delta_rejected)
+{
+	static const char *const elems[] = {
+	    "<publish uri=\"" OBJ_URI "\" hash=\"" HASH_A "\">AAAA</publish>",
+	    "<publish uri=\"" OBJ_URI "\" hash=\"" HASH_A "\">" HELLO_B64
+	    "</publish>",
+	    "<publish uri=\"" OBJ_URI "\">" HELLO_B64 "</publish>",
+	    "<withdraw uri=\"" OBJ_URI "\" hash=\"" HASH_A "\"/>",
+	};
+	size_t n = sizeof(elems) / sizeof(elems[0]), i, j;
+	char *xml;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			ck_assert_int_ge(asprintf(&xml,
+						  DELTA_HEAD
+						  "%s<publish uri=\"rsync://"
+						  "rpki.example.net/repo/ca/"
+						  "b.roa\">AAAA</publish>%s"
+						  "</delta>",
+						  elems[i], elems[j]),
+					 0);
+			reject_delta(xml, OBJ_URI " is named twice");
+			free(xml);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_rrdp_many_distinct_publishes_accepted)
 {
 	/* Enough URIs to grow the set several times. */
@@ -1835,6 +1869,7 @@ rrdp_suite(void)
 	tcase_add_test(th, test_rrdp_publish_with_hash_in_snapshot_rejected);
 	tcase_add_test(th, test_rrdp_withdraw_in_snapshot_rejected);
 	tcase_add_test(th, test_rrdp_delta_publish_and_withdraw_accepted);
+	tcase_add_test(th, test_rrdp_uri_named_twice_in_delta_rejected);
 	tcase_add_test(th, test_rrdp_bad_hash_rejected);
 	tcase_add_test(th, test_rrdp_malformed_base64_rejected);
 	tcase_add_test(th,

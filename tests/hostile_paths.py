@@ -8,7 +8,7 @@ OctoRPKI's path traversal, FORT's cache poisoning (GHSA-qfm3-577x-rh54: a
 repository writing into another repository's part of the cache).
 
 The fixture's good repository (two TAs, three RRDP repositories) is
-served over HTTPS on 127.0.0.1 (fixtures/serve_https.py). One repository
+served over HTTPS on 127.0.0.1 (tests/hostile_rrdp.py). One repository
 (rpki0.example/rrdp2) serves, per case, a snapshot (or a delta) that is
 the real one plus one hostile publish or withdraw, with the right hash in
 its notification, so that the URI is the only thing wrong with it. The
@@ -25,54 +25,14 @@ a file with a unique marker. For each case:
   all VRPs (a cache from an honest run: the last good copy stays).
 """
 
-import hashlib
 import os
-import re
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 
-SRC = os.environ.get("top_srcdir", ".")
-BUILD = os.environ.get("top_builddir", ".")
-VRPD = os.path.join(BUILD, "vrpd")
-PY = "/usr/bin/python3"
-GEN = os.path.join(SRC, "fixtures", "gen", "rpkigen.py")
-SERVER = os.path.join(SRC, "fixtures", "serve_https.py")
-EVAL = "2026-06-01T00:00:00Z"
-sys.path.insert(0, os.path.join(SRC, "tests"))
-from once_rrdp import make_tls  # noqa: E402
+sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests"))
+from hostile_rrdp import LKG, NS, Bench, Run, check, summary  # noqa: E402
 
-VICTIM = ("rpki0.example", "rrdp2")        # host, path on the server
-VICTIM_MODULE = ("rpki0.example", "repo2")  # its rsync module
-NS = "rsync://rpki0.example/repo2/"
 MARK = f"vrpdevil{os.getpid()}"
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
-
-
-def check(cond, msg, detail=""):
-    if cond:
-        print("ok: " + msg, flush=True)
-    else:
-        fail(msg + (f":\n{detail}" if detail else ""))
-    return cond
-
-
-def run(cmd, timeout=300):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, errors="replace", timeout=timeout)
-
-
-def count(csv):
-    return max(0, len(csv.splitlines()) - 1)
 
 
 # What vrpd says of each kind of bad URI (rp/rrdp.c, rp/repo.c).
@@ -148,207 +108,52 @@ def sentinels(top):
     return deep
 
 
-class Fixture:
-    def __init__(self, work, port):
-        self.work = work
-        self.port = port
-        r = run([PY, GEN, "--out", os.path.join(work, "repos"), "--cases",
-                 "good", "--time", EVAL, "--https-authority",
-                 f"127.0.0.1:{port}"], 600)
-        if r.returncode != 0:
-            sys.exit(f"generator failed:\n{r.stderr}")
-        self.case = os.path.join(work, "repos", "good")
-        self.tals = os.path.join(self.case, "tals")
-        self.good = os.path.join(self.case, "gen2", "https")
-        with open(os.path.join(self.case, "expected", "vrps.csv")) as f:
-            self.full = f.read()
-        self.victim = os.path.join(self.good, f"127.0.0.1:{port}", *VICTIM)
+class Tree:
+    """The sentinel tree the cache lies in, and the checks that nothing
+    outside the cache changed and no file of a hostile URI appeared."""
 
-    def variant(self, name):
-        """A copy of the latest generation to make one case of."""
-        d = os.path.join(self.work, "www-" + name)
-        shutil.rmtree(d, ignore_errors=True)
-        shutil.copytree(self.good, d, symlinks=True)
-        return d, os.path.join(d, f"127.0.0.1:{self.port}", *VICTIM)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def write(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-
-
-def hostile_snapshot(fx, name, uri):
-    """The latest generation, the victim's snapshot with one more publish
-    of uri, in a new session (so a cached copy is replaced by it), and its
-    hash in the notification."""
-    d, victim = fx.variant(name)
-    note = os.path.join(victim, "notification.xml")
-    text = read(note).decode()
-    m = re.search(r'<snapshot uri="https://[^/]+/([^"]+)"', text)
-    snap = os.path.join(d, f"127.0.0.1:{fx.port}", *m.group(1).split("/"))
-    new = "00000000-0000-4000-8000-0000000000aa"
-    data = read(snap).decode()
-    data = re.sub(r'session_id="[0-9a-f-]+"', f'session_id="{new}"', data,
-                  count=1)
-    data = data.replace("</snapshot>",
-                        f'  <publish uri="{uri}">AAAA</publish>\n'
-                        "</snapshot>")
-    raw = data.encode()
-    write(snap, raw)
-    text = re.sub(r'session_id="[0-9a-f-]+"', f'session_id="{new}"', text,
-                  count=1)
-    text = re.sub(r'(<snapshot [^>]*hash=")[0-9a-f]+', lambda k: k.group(1) +
-                  hashlib.sha256(raw).hexdigest(), text, count=1)
-    # The deltas belong to the old session.
-    text = re.sub(r"\s*<delta [^>]*/>", "", text)
-    write(note, text.encode())
-    return d, snap
-
-
-def hostile_delta(fx, name, element):
-    """The latest generation plus one delta (serial + 1) holding element,
-    listed with its hash; the snapshot stays at the old serial, so a
-    client that falls back to it finds it does not match and keeps what
-    it has."""
-    d, victim = fx.variant(name)
-    note = os.path.join(victim, "notification.xml")
-    text = read(note).decode()
-    session = re.search(r'session_id="([0-9a-f-]+)"', text).group(1)
-    serial = int(re.search(r'<notification [^>]*serial="(\d+)"',
-                           text).group(1)) + 1
-    rel = f"{VICTIM[0]}/{VICTIM[1]}/{session}/{serial}/delta.xml"
-    path = os.path.join(d, f"127.0.0.1:{fx.port}", *rel.split("/"))
-    os.makedirs(os.path.dirname(path))
-    raw = ('<delta xmlns="http://www.ripe.net/rpki/rrdp" version="1" '
-           f'session_id="{session}" serial="{serial}">\n  {element}\n'
-           "</delta>\n").encode()
-    write(path, raw)
-    text = re.sub(r'(<notification [^>]*serial=")\d+', lambda k: k.group(1) +
-                  str(serial), text, count=1)
-    text = text.replace(
-        "</notification>",
-        f'  <delta serial="{serial}" uri="https://127.0.0.1:{fx.port}/{rel}" '
-        f'hash="{hashlib.sha256(raw).hexdigest()}"/>\n</notification>')
-    write(note, text.encode())
-    return d, path
-
-
-class Runner:
-    def __init__(self, fx, www, ca, base, primed):
-        self.fx, self.www, self.ca = fx, www, ca
-        self.base, self.primed = base, primed
-        self.top = os.path.join(fx.work, "tree")
+    def __init__(self, work):
+        self.top = os.path.join(work, "tree")
         os.makedirs(self.top)
-        self.cache_parent = sentinels(self.top)
-        self.cache = os.path.join(self.cache_parent, "cache")
+        self.cache = os.path.join(sentinels(self.top), "cache")
 
-    def serve(self, docroot):
-        os.unlink(self.www)
-        os.symlink(docroot, self.www)
+    def before(self, run, cache):
+        return walk(self.top, self.cache)
 
-    def vrpd(self, cache):
-        t0 = time.monotonic()
-        r = run([VRPD, "--once", "--no-rsync", "--tal-dir", self.fx.tals,
-                 "--cache-dir", cache, "--ca-file", self.ca, "--now", EVAL,
-                 "--output", "csv:-"], 120)
-        return r.returncode, r.stdout, r.stderr, time.monotonic() - t0
-
-    def case(self, name, docroot, bad_file, log_re, runs):
-        """runs: (label, cache to start from or None, VRPs wanted)."""
-        self.serve(docroot)
-        for label, start, want in runs:
-            what = f"{name} [{label}]"
-            shutil.rmtree(self.cache, ignore_errors=True)
-            if start is not None:
-                shutil.copytree(start, self.cache, symlinks=True)
-            else:
-                os.mkdir(self.cache)
-            before = walk(self.top, self.cache)
-            rc, out, err, dt = self.vrpd(self.cache)
-            print(f"{what}: {dt:.1f} s, {count(out)} VRPs", flush=True)
-            check(rc == 0, f"{what}: vrpd exits 0", f"exit {rc}\n{err}")
-            after = walk(self.top, self.cache)
-            changed = sorted(p for p in set(before) | set(after)
-                             if before.get(p) != after.get(p))
-            check(not changed, f"{what}: nothing outside the cache changed",
-                  "\n".join(changed[:10]))
-            stray = marked(self.top) + [p for p in (
-                f"/tmp/{MARK}.roa", f"/{MARK}.roa") if os.path.lexists(p)]
-            check(not stray, f"{what}: no file of the hostile URI anywhere, "
-                  "the cache included", "\n".join(stray[:10]))
-            check(out == want, f"{what}: all {count(want)} VRPs of the good "
-                  "repositories output", f"got {count(out)}\n{err[-3000:]}")
-            # Every refusal names the file it is in, then the bad URI.
-            url = bad_file.split(f"127.0.0.1:{self.fx.port}", 1)[1]
-            lines = [l for l in err.splitlines()
-                     if re.search(log_re, l) and url + ": " in l]
-            check(lines, f"{what}: the refused file and the rule are logged "
-                  f"(/{log_re}/)", err[-3000:])
-            for l in lines[:1]:
-                print("   " + l, flush=True)
-            if start is not None:
-                check("the last good copy stays" in err,
-                      f"{what}: 'the last good copy stays' logged", err)
-            bad = [l for l in err.splitlines() if re.search(
-                r"ERROR: (Address|Leak)Sanitizer|runtime error:", l)]
-            check(not bad, f"{what}: no sanitizer report", "\n".join(bad))
+    def after(self, what, run, before, rc, out, err, dt):
+        now = walk(self.top, self.cache)
+        changed = sorted(p for p in set(before) | set(now)
+                         if before.get(p) != now.get(p))
+        check(not changed, f"{what}: nothing outside the cache changed",
+              "\n".join(changed[:10]))
+        stray = marked(self.top) + [p for p in (
+            f"/tmp/{MARK}.roa", f"/{MARK}.roa") if os.path.lexists(p)]
+        check(not stray, f"{what}: no file of the hostile URI anywhere, "
+              "the cache included", "\n".join(stray[:10]))
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="vrpd-hostile-paths-")
-    server = None
-    t0 = time.monotonic()
-    try:
-        ca, crt, key = make_tls(work)
-        www = os.path.join(work, "www")
-        port_file = os.path.join(work, "port")
-        server = subprocess.Popen(
-            [PY, SERVER, "--docroot", www, "--cert", crt, "--key", key,
-             "--port-file", port_file, "--lifetime", "300"],
-            stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while not os.path.exists(port_file):
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit("test HTTPS server did not start")
-            time.sleep(0.05)
-        port = int(open(port_file).read())
-        fx = Fixture(work, port)
-        os.symlink(fx.good, www)
-
-        mirror = os.path.join(work, "mirror")
-        shutil.copytree(os.path.join(fx.case, "rsync"), mirror)
-        shutil.rmtree(os.path.join(mirror, *VICTIM_MODULE))
-        r = run([VRPD, "--once", "--mirror", mirror, "--tal-dir", fx.tals,
-                 "--cache-dir", os.path.join(work, "cache-mirror"),
-                 "--now", EVAL, "--output", "csv:-"])
-        base = r.stdout
-        if not check(r.returncode == 0 and
-                     0 < count(base) < count(fx.full) and
-                     set(base.splitlines()) <= set(fx.full.splitlines()),
-                     f"reference: the good repositories hold {count(base)} "
-                     f"of the {count(fx.full)} VRPs", r.stderr[-2000:]):
+    with Bench("vrpd-hostile-paths-") as b:
+        if not b.start():
             return 1
-        primed = os.path.join(work, "cache-primed")
-        rn = Runner(fx, www, ca, base, primed)
-        rc, out, err, dt = rn.vrpd(primed)
-        if not check(rc == 0 and out == fx.full,
-                     f"honest server: all {count(fx.full)} VRPs "
-                     f"({dt:.1f} s)", err[-3000:]):
-            return 1
+        tree = Tree(b.work)
 
-        # The rejected file is named in each case; add the URIs as XML
-        # attribute text (& is already escaped where meant).
-        for i, (label, uri, log_re) in enumerate(hostile_uris()):
-            docroot, snap = hostile_snapshot(fx, f"s{i}", uri)
-            rn.case(f"snapshot publishing {label}", docroot, snap, log_re,
-                    (("empty cache", None, base),
-                     ("cache from an honest run", primed, fx.full)))
+        def case(name, docroot, bad_file, log_re, runs):
+            # Every refusal names the file it is in, then the bad URI.
+            url = bad_file.split(b.authority, 1)[1]
+            b.case(name, runs, log_re, url + ": ", docroot=docroot,
+                   cache=tree.cache, before=tree.before, after=tree.after)
             shutil.rmtree(docroot)
+
+        # The URIs go in as XML attribute text (& is already escaped
+        # where meant).
+        for i, (label, uri, log_re) in enumerate(hostile_uris()):
+            docroot, snap = b.hostile_snapshot(
+                f"s{i}", lambda t, uri=uri: t.replace(
+                    "</snapshot>", f'  <publish uri="{uri}">AAAA</publish>\n'
+                    "</snapshot>"))
+            case(f"snapshot publishing {label}", docroot, snap, log_re,
+                 b.refused())
         # Deltas: withdraw and publish (the latter replacing an object
         # with a hash) of URIs that climb out, from a cache at the
         # latest serial.
@@ -372,18 +177,11 @@ def main():
                  f'<publish uri="{NS}../repo0/ta1/{MARK}.roa" '
                  f'hash="{"ab" * 32}">AAAA</publish>', DOT),
         )):
-            docroot, delta = hostile_delta(fx, f"d{i}", element)
-            rn.case(f"delta {label}", docroot, delta, log_re,
-                    (("cache from an honest run", primed, fx.full),))
-            shutil.rmtree(docroot)
-    finally:
-        if server:
-            server.send_signal(signal.SIGTERM)
-            server.wait()
-        shutil.rmtree(work, ignore_errors=True)
-        print(f"took {time.monotonic() - t0:.1f} s", flush=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+            docroot, delta = b.hostile_delta(f"d{i}", element)
+            case(f"delta {label}", docroot, delta, log_re,
+                 (Run("cache from an honest run", b.primed, b.full,
+                      logged=(LKG,)),))
+    return summary()
 
 
 if __name__ == "__main__":
