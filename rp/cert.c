@@ -42,6 +42,9 @@
 #define CERT_SERIAL_MAX_BITS (20 * 8 - 1)
 
 /* A P-256 point, uncompressed (RFC 5480 s.2.2): 0x04, then X and Y. */
+/* RFC 5280 s.4.2.1.3: keyUsage names 9 bits, which 2 octets hold. */
+#define KU_MAX_OCTETS 2
+
 #define EC_P256_POINT_LEN     65
 #define EC_POINT_UNCOMPRESSED 0x04
 
@@ -416,6 +419,32 @@ cert_rsa_exponent(const X509 *x, long *out)
 	return ok;
 }
 
+/*
+ * RFC 8017 A.1.1, RFC 3279 s.2.3.1: the subjectPublicKey BIT STRING holds
+ * the DER of one RSAPublicKey, so whole octets and nothing after it.
+ * OpenSSL's decoder masks unused bits away and stops at the end of the
+ * SEQUENCE, so it takes keys with either.
+ */
+static bool
+cert_rsa_key_whole(const X509 *x)
+{
+	const ASN1_BIT_STRING *bits = X509_get0_pubkey_bitstr(x);
+	const unsigned char *p, *end;
+	long len;
+	int tag, xclass;
+
+	if (bits == NULL ||
+	    ((bits->flags & ASN1_STRING_FLAG_BITS_LEFT) != 0 &&
+	     (bits->flags & 0x07) != 0))
+		return false;
+	p = ASN1_STRING_get0_data(bits);
+	end = p + ASN1_STRING_length(bits);
+	if (ASN1_get_object(&p, &len, &tag, &xclass, end - p) != 0x20 ||
+	    tag != V_ASN1_SEQUENCE || xclass != V_ASN1_UNIVERSAL)
+		return false;
+	return p + len == end;
+}
+
 /* RFC 7935 s.3, RFC 6487 s.4.7: CA and EE keys. */
 static bool
 cert_rsa_key_valid(struct cert_parser *p, EVP_PKEY *pkey)
@@ -426,6 +455,14 @@ cert_rsa_key_valid(struct cert_parser *p, EVP_PKEY *pkey)
 		log_warnx("%s: %s certificate key is not an RSA key "
 			  "(RFC 7935 s.3)",
 			  p->uri, kind_name(p->c->kind));
+		return false;
+	}
+	if (!cert_rsa_key_whole(p->x)) {
+		ERR_clear_error();
+		log_warnx("%s: subject public key does not decode: not one "
+			  "DER RSAPublicKey in whole octets (RFC 6487 s.4.7, "
+			  "RFC 8017 A.1.1)",
+			  p->uri);
 		return false;
 	}
 	if (EVP_PKEY_get_bits(pkey) != CERT_RSA_BITS) {
@@ -666,9 +703,29 @@ static bool
 cert_ku_valid(struct cert_parser *p)
 {
 	uint32_t want, ku = X509_get_key_usage(p->x);
+	ASN1_BIT_STRING *bits;
+	int len;
 
 	if (!p->present[EXT_KU]) {
 		log_warnx("%s: keyUsage is missing (RFC 6487 s.4.8.4)", p->uri);
+		return false;
+	}
+	/*
+	 * X509_get_key_usage() reads the first 2 octets only: a bit set in a
+	 * third would go unseen (FORT CVE-2024-45237 overflowed on it).
+	 */
+	if ((bits = X509_get_ext_d2i(p->x, NID_key_usage, NULL, NULL)) ==
+	    NULL) {
+		log_warnx("%s: keyUsage does not decode (RFC 6487 s.4.8.4)",
+			  p->uri);
+		return false;
+	}
+	len = ASN1_STRING_length(bits);
+	ASN1_BIT_STRING_free(bits);
+	if (len > KU_MAX_OCTETS) {
+		log_warnx("%s: keyUsage is longer than %d octets (RFC 6487 "
+			  "s.4.8.4, RFC 5280 s.4.2.1.3)",
+			  p->uri, KU_MAX_OCTETS);
 		return false;
 	}
 	if (p->c->kind == CERT_CA) {
@@ -727,9 +784,35 @@ cert_eku_valid(struct cert_parser *p)
 }
 
 /*
+ * Whether the path of URI s has a "." or ".." segment (RFC 3986 s.3.3).
+ * The URIs name files in the cache and directories on rsync servers: a
+ * caRepository of rsync://host/module/../../x/ would climb out of its
+ * module, or out of the cache, wherever a path is made of it.
+ */
+static bool
+uri_has_dot_segment(const char *s, size_t n)
+{
+	const char *p, *seg, *end = s + n;
+	size_t len;
+
+	if ((p = memmem(s, n, "://", 3)) == NULL)
+		return false;
+	p = memchr(p + 3, '/', (size_t)(end - (p + 3)));
+	while (p != NULL) {
+		seg = p + 1;
+		p = memchr(seg, '/', (size_t)(end - seg));
+		len = (size_t)((p != NULL ? p : end) - seg);
+		if ((len == 1 && seg[0] == '.') ||
+		    (len == 2 && seg[0] == '.' && seg[1] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/*
  * A URI from an extension: IA5String, at most MAX_URI_LENGTH, printable
  * ASCII without spaces (RFC 3986 s.2), so that it can go into a log line
- * and a path without surprises. *uri points into gn.
+ * and a path without surprises, and no dot segments. *uri points into gn.
  */
 static bool
 cert_uri(struct cert_parser *p, const GENERAL_NAME *gn, const char *what,
@@ -756,6 +839,13 @@ cert_uri(struct cert_parser *p, const GENERAL_NAME *gn, const char *what,
 				  p->uri, what);
 			return false;
 		}
+	}
+	/* rpki-client refuses them too (any "/." in a URI). */
+	if (uri_has_dot_segment((const char *)s, (size_t)n)) {
+		log_warnx("%s: %s URI has a \".\" or \"..\" path segment "
+			  "(RFC 3986 s.3.3)",
+			  p->uri, what);
+		return false;
 	}
 	*uri = (const char *)s;
 	*len = (size_t)n;

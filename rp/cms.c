@@ -368,8 +368,15 @@ cms_parse(const char *uri, const unsigned char *der, size_t len,
 	X509 *ee = NULL;
 	time_t when = 0;
 
-	if (len == 0 || len > rp_limits.object_size) {
-		log_warnx("%s: signed object is empty or larger than %zu bytes",
+	if (len == 0) {
+		log_warnx("%s: signed object is empty, not a CMS ContentInfo "
+			  "(RFC 6488 s.2)",
+			  uri);
+		return NULL;
+	}
+	if (len > rp_limits.object_size) {
+		log_warnx("%s: signed object is larger than %zu bytes "
+			  "(local limit)",
 			  uri, rp_limits.object_size);
 		return NULL;
 	}

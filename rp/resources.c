@@ -111,9 +111,19 @@ ip_family(const char *uri, IPAddressOrRanges *aors, unsigned afi, size_t len,
 	for (i = 0; i < n; i++) {
 		IPAddressOrRange *aor = sk_IPAddressOrRange_value(aors, (int)i);
 
+		/*
+		 * X509v3_addr_is_canonical() expands only the ranges and the
+		 * prefixes it compares: a lone prefix of 40 bits gets here.
+		 */
 		if (X509v3_addr_get_range(aor, afi, r[i].min, r[i].max,
-					  (int)len) != (int)len ||
-		    memcmp(r[i].min, r[i].max, len) > 0)
+					  (int)len) != (int)len) {
+			log_warnx("%s: an %s prefix or range is longer than "
+				  "%zu bits (RFC 3779 s.2.1.1)",
+				  uri, afi_name(len), len * 8);
+			free(r);
+			return false;
+		}
+		if (memcmp(r[i].min, r[i].max, len) > 0)
 			goto noncanonical;
 		if (i == 0)
 			continue;

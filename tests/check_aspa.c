@@ -146,6 +146,33 @@ START_TEST(test_aspa_asid_2_32_minus_1_accepted)
 }
 END_TEST
 
+/*
+ * s.3: CAS ::= INTEGER (1..4294967295), PAS ::= INTEGER (0..4294967295).
+ * The values where a 16-bit, a signed 32-bit and an unsigned 32-bit
+ * reading part ways, as customer and all at once as providers.
+ */
+START_TEST(test_aspa_asids_at_16_and_32_bit_boundaries_accepted)
+{
+	static const int64_t asids[] = {65535, 65536, 2147483647LL,
+					2147483648LL, 4294967295LL};
+	struct aspa *a;
+	size_t i;
+
+	for (i = 0; i < sizeof(asids) / sizeof(asids[0]); i++) {
+		a = accept_aspa(aspa(asids[i], PROVIDERS(1)));
+		ck_assert_uint_eq(a->customer, (uint32_t)asids[i]);
+		aspa_free(a);
+	}
+	a = accept_aspa(aspa(1,
+			     PROVIDERS(0, 65535, 65536, 2147483647LL,
+				       2147483648LL, 4294967295LL)));
+	ck_assert_uint_eq(a->num_providers, 6);
+	for (i = 0; i < sizeof(asids) / sizeof(asids[0]); i++)
+		ck_assert_uint_eq(a->providers[i + 1], (uint32_t)asids[i]);
+	aspa_free(a);
+}
+END_TEST
+
 /* s.3.1: "MUST be 1 and MUST be explicitly encoded". */
 START_TEST(test_aspa_version_0_rejected)
 {
@@ -523,6 +550,8 @@ aspa_suite(void)
 	tcase_add_test(tc, test_aspa_providers_accepted);
 	tcase_add_test(tc, test_aspa_provider_0_accepted);
 	tcase_add_test(tc, test_aspa_asid_2_32_minus_1_accepted);
+	tcase_add_test(tc,
+		       test_aspa_asids_at_16_and_32_bit_boundaries_accepted);
 	tcase_add_test(tc, test_aspa_version_0_rejected);
 	tcase_add_test(tc, test_aspa_version_absent_rejected);
 	tcase_add_test(tc, test_aspa_version_2_rejected);

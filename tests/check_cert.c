@@ -1124,6 +1124,108 @@ START_TEST(test_cert_rejects_rsa_exponent_3)
 }
 END_TEST
 
+/*
+ * x's subjectPublicKey BIT STRING set to the given octets with the given
+ * unused bits, under rsaEncryption: FORT CVE-2024-45238 was a key that is
+ * no RSAPublicKey.
+ */
+static void
+set_rsa_key_bits(X509 *x, const unsigned char *bits, size_t len, int unused)
+{
+	X509_PUBKEY *pub = X509_get_X509_PUBKEY(x);
+	unsigned char *copy = OPENSSL_malloc(len + 1);
+	ASN1_BIT_STRING *bs;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, bits, len);
+	ck_assert(X509_PUBKEY_set0_param(pub, OBJ_nid2obj(NID_rsaEncryption),
+					 V_ASN1_NULL, NULL, copy, (int)len));
+	/* The BIT STRING is x's own; OpenSSL offers only a const view. */
+	bs = (ASN1_BIT_STRING *)X509_get0_pubkey_bitstr(x);
+	bs->flags &= ~(long)(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
+	bs->flags |= ASN1_STRING_FLAG_BITS_LEFT | unused;
+}
+
+/* The RSAPublicKey DER of the fixture CA's key; the caller frees it. */
+static unsigned char *
+rsa_key_bits(X509 *x, size_t *len)
+{
+	const unsigned char *pk;
+	unsigned char *copy;
+	int pklen;
+
+	ck_assert(X509_PUBKEY_get0_param(NULL, &pk, &pklen, NULL,
+					 X509_get_X509_PUBKEY(x)));
+	ck_assert_ptr_nonnull(copy = malloc((size_t)pklen + 1));
+	memcpy(copy, pk, (size_t)pklen);
+	*len = (size_t)pklen;
+	return copy;
+}
+
+/* RFC 7935 s.3, RFC 8017 A.1.1: the BIT STRING holds an RSAPublicKey. */
+START_TEST(test_cert_rejects_rsa_key_that_is_not_rsa_public_key)
+{
+	X509 *x = fixture_ca();
+	unsigned char junk[270];
+
+	memset(junk, 0x5a, sizeof(junk));
+	set_rsa_key_bits(x, junk, sizeof(junk), 0);
+	reject(x, "subject public key does not decode (RFC 6487 s.4.7)");
+}
+END_TEST
+
+START_TEST(test_cert_rejects_truncated_rsa_public_key)
+{
+	X509 *x = fixture_ca();
+	size_t len;
+	unsigned char *bits = rsa_key_bits(x, &len);
+
+	set_rsa_key_bits(x, bits, len / 2, 0);
+	free(bits);
+	reject(x, "subject public key does not decode (RFC 6487 s.4.7)");
+}
+END_TEST
+
+START_TEST(test_cert_rejects_empty_rsa_public_key)
+{
+	X509 *x = fixture_ca();
+
+	set_rsa_key_bits(x, (const unsigned char *)"", 0, 0);
+	reject(x, "subject public key does not decode (RFC 6487 s.4.7)");
+}
+END_TEST
+
+/* The RSAPublicKey whole, then a byte that belongs to nothing. */
+START_TEST(test_cert_rejects_rsa_public_key_with_trailing_byte)
+{
+	X509 *x = fixture_ca();
+	size_t len;
+	unsigned char *bits = rsa_key_bits(x, &len);
+
+	bits[len] = 0;
+	set_rsa_key_bits(x, bits, len + 1, 0);
+	free(bits);
+	ext_conf(x, NID_subject_key_identifier, "hash");
+	reject(x,
+	       "not one DER RSAPublicKey in whole octets (RFC 6487 s.4.7, "
+	       "RFC 8017 A.1.1)");
+}
+END_TEST
+
+/* An RSAPublicKey is octets: a BIT STRING of it has no unused bits. */
+START_TEST(test_cert_rejects_rsa_key_bit_string_with_unused_bits)
+{
+	X509 *x = fixture_ca();
+	size_t len;
+	unsigned char *bits = rsa_key_bits(x, &len);
+
+	/* Exponent 65537 ends in 0x01; that bit is not among the unused. */
+	set_rsa_key_bits(x, bits, len, 1);
+	free(bits);
+	reject(x, "not one DER RSAPublicKey in whole octets");
+}
+END_TEST
+
 START_TEST(test_cert_rejects_ec_key_on_ca)
 {
 	X509 *x = fixture_ca();
@@ -1484,6 +1586,46 @@ START_TEST(test_cert_ca_keyusage_needs_crl_sign)
 	X509 *x = fixture_ca();
 
 	ext_conf(x, NID_key_usage, "critical,keyCertSign");
+	reject(x, "CA keyUsage must be exactly keyCertSign and cRLSign");
+}
+END_TEST
+
+/*
+ * FORT CVE-2024-45237: a keyUsage BIT STRING longer than the 2 octets its
+ * 9 named bits (RFC 5280 s.4.2.1.3) need. Here keyCertSign and cRLSign,
+ * as a CA's must be, and a bit set in a third octet, which OpenSSL's
+ * X509_get_key_usage() does not read: RFC 6487 s.4.8.4 allows no more.
+ */
+START_TEST(test_cert_rejects_keyusage_longer_than_2_octets)
+{
+	static const unsigned char ku[] = {0x03, 0x04, 0x07, 0x06, 0x00, 0x80};
+	X509 *x = fixture_ca();
+
+	ext_raw(x, NID_key_usage, 1, ku, sizeof(ku));
+	reject(x,
+	       "keyUsage is longer than 2 octets (RFC 6487 s.4.8.4, "
+	       "RFC 5280 s.4.2.1.3)");
+}
+END_TEST
+
+/* The same bits, padded with a zero octet: not DER (X.690 s.11.2.2). */
+START_TEST(test_cert_rejects_keyusage_padded_to_3_octets)
+{
+	static const unsigned char ku[] = {0x03, 0x04, 0x00, 0x06, 0x00, 0x00};
+	X509 *x = fixture_ca();
+
+	ext_raw(x, NID_key_usage, 1, ku, sizeof(ku));
+	reject(x, "keyUsage is longer than 2 octets");
+}
+END_TEST
+
+/* 9 bits: decipherOnly in the second octet is still keyUsage. */
+START_TEST(test_cert_ca_keyusage_with_decipher_only_rejected)
+{
+	static const unsigned char ku[] = {0x03, 0x03, 0x07, 0x06, 0x80};
+	X509 *x = fixture_ca();
+
+	ext_raw(x, NID_key_usage, 1, ku, sizeof(ku));
 	reject(x, "CA keyUsage must be exactly keyCertSign and cRLSign");
 }
 END_TEST
@@ -2309,6 +2451,13 @@ cert_suite(void)
 	tcase_add_test(tb, test_cert_validity_read_into_time_t);
 	tcase_add_test(tb, test_cert_rejects_rsa_1024_key);
 	tcase_add_test(tb, test_cert_rejects_rsa_exponent_3);
+	tcase_add_test(tb,
+		       test_cert_rejects_rsa_key_that_is_not_rsa_public_key);
+	tcase_add_test(tb, test_cert_rejects_truncated_rsa_public_key);
+	tcase_add_test(tb, test_cert_rejects_empty_rsa_public_key);
+	tcase_add_test(tb, test_cert_rejects_rsa_public_key_with_trailing_byte);
+	tcase_add_test(tb,
+		       test_cert_rejects_rsa_key_bit_string_with_unused_bits);
 	tcase_add_test(tb, test_cert_rejects_ec_key_on_ca);
 	tcase_add_test(tb, test_cert_rejects_ec_key_on_ee);
 	tcase_add_test(tb, test_cert_router_rejects_rsa_key);
@@ -2348,6 +2497,9 @@ cert_suite(void)
 	tcase_add_test(te, test_cert_ca_keyusage_must_be_exact);
 	tcase_add_test(te, test_cert_ca_keyusage_needs_crl_sign);
 	tcase_add_test(te, test_cert_rejects_missing_keyusage);
+	tcase_add_test(te, test_cert_rejects_keyusage_longer_than_2_octets);
+	tcase_add_test(te, test_cert_rejects_keyusage_padded_to_3_octets);
+	tcase_add_test(te, test_cert_ca_keyusage_with_decipher_only_rejected);
 	tcase_add_test(te, test_cert_ee_keyusage_must_be_exact);
 	tcase_add_test(te, test_cert_router_keyusage_must_be_exact);
 	tcase_add_test(te, test_cert_rejects_eku_on_ca);

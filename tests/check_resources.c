@@ -472,6 +472,37 @@ START_TEST(test_resources_accepts_as_4294967295)
 }
 END_TEST
 
+/*
+ * RFC 3779 s.3.2.3.10, RFC 6793: AS 0 to 4294967295 may be held (RFC 7607
+ * keeps AS0 out of routing, not out of certificates: TAs hold 0-4294967295).
+ * The values where a 16-bit, a signed 32-bit and an unsigned 32-bit
+ * reading part ways, each alone (adjacent ones would not be canonical).
+ */
+START_TEST(test_resources_accepts_as_at_16_and_32_bit_boundaries)
+{
+	static const uint32_t asns[] = {0,	    65535,	65536,
+					2147483647, 2147483648, 4294967295};
+	struct resources r;
+	char text[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(asns) / sizeof(asns[0]); i++) {
+		snprintf(text, sizeof(text), "%u", asns[i]);
+		res_make(&r, NULL, text);
+		ck_assert_uint_eq(r.as_len, 1);
+		ck_assert_uint_eq(r.as[0].min, asns[i]);
+		ck_assert_uint_eq(r.as[0].max, asns[i]);
+		ck_assert(resources_contains_as(&r, asns[i]));
+		resources_clear(&r);
+	}
+	res_make(&r, NULL, "0-4294967295");
+	ck_assert_uint_eq(r.as_len, 1);
+	ck_assert_uint_eq(r.as[0].min, 0);
+	ck_assert_uint_eq(r.as[0].max, 4294967295u);
+	resources_clear(&r);
+}
+END_TEST
+
 START_TEST(test_resources_rejects_negative_as)
 {
 	ASIdentifiers *asid = ASIdentifiers_new();
@@ -500,6 +531,79 @@ START_TEST(test_resources_rejects_undecodable_ip_extension)
 	X509_EXTENSION_free(ext);
 	ASN1_OCTET_STRING_free(os);
 	reject_x509(x, "does not decode (RFC 3779 s.2.2.3)");
+}
+END_TEST
+
+/* A bare certificate whose sbgp-ipAddrBlock holds these content octets. */
+static X509 *
+x509_with_raw_ip(const unsigned char *der, size_t len)
+{
+	X509 *x = X509_new();
+	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
+	X509_EXTENSION *ext;
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(os);
+	ck_assert(ASN1_OCTET_STRING_set(os, der, (int)len));
+	ext = X509_EXTENSION_create_by_NID(NULL, NID_sbgp_ipAddrBlock, 1, os);
+	ck_assert_ptr_nonnull(ext);
+	ck_assert(X509_add_ext(x, ext, -1));
+	X509_EXTENSION_free(ext);
+	ASN1_OCTET_STRING_free(os);
+	return x;
+}
+
+/* RFC 3779 s.2.1.1: an IPv4 address has 32 bits; here a prefix of 40. */
+START_TEST(test_resources_rejects_ipv4_prefix_longer_than_32_bits)
+{
+	static const unsigned char der[] = {0x30, 0x10, 0x30, 0x0e, 0x04, 0x02,
+					    0x00, 0x01, 0x30, 0x08, 0x03, 0x06,
+					    0x00, 0x0a, 0x00, 0x00, 0x00, 0x00};
+
+	reject_x509(x509_with_raw_ip(der, sizeof(der)),
+		    "IPv4 prefix or range is longer than 32 bits (RFC 3779 "
+		    "s.2.1.1)");
+}
+END_TEST
+
+/* And 33 bits: one bit in a fifth octet. */
+START_TEST(test_resources_rejects_ipv4_prefix_of_33_bits)
+{
+	static const unsigned char der[] = {0x30, 0x10, 0x30, 0x0e, 0x04, 0x02,
+					    0x00, 0x01, 0x30, 0x08, 0x03, 0x06,
+					    0x07, 0x0a, 0x00, 0x00, 0x00, 0x80};
+
+	reject_x509(x509_with_raw_ip(der, sizeof(der)),
+		    "IPv4 prefix or range is longer than 32 bits (RFC 3779 "
+		    "s.2.1.1)");
+}
+END_TEST
+
+/* An IPv6 prefix of 17 octets, 136 bits. */
+START_TEST(test_resources_rejects_ipv6_prefix_longer_than_128_bits)
+{
+	static const unsigned char der[] = {0x30, 0x1c, 0x30, 0x1a, 0x04, 0x02,
+					    0x00, 0x02, 0x30, 0x14, 0x03, 0x12,
+					    0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00,
+					    0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+					    0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+
+	reject_x509(x509_with_raw_ip(der, sizeof(der)),
+		    "IPv6 prefix or range is longer than 128 bits (RFC 3779 "
+		    "s.2.1.1)");
+}
+END_TEST
+
+/* A range whose max has 40 bits: OpenSSL's canonical check expands it. */
+START_TEST(test_resources_rejects_ipv4_range_longer_than_32_bits)
+{
+	static const unsigned char der[] = {0x30, 0x16, 0x30, 0x14, 0x04, 0x02,
+					    0x00, 0x01, 0x30, 0x0e, 0x30, 0x0c,
+					    0x03, 0x02, 0x00, 0x0a, 0x03, 0x06,
+					    0x00, 0x0a, 0xff, 0xff, 0xff, 0xff};
+
+	reject_x509(x509_with_raw_ip(der, sizeof(der)),
+		    "not in canonical form (RFC 3779 s.2.2.3.6)");
 }
 END_TEST
 
@@ -906,6 +1010,15 @@ resources_suite(void)
 	tcase_add_test(tp, test_resources_rejects_as_above_32_bits);
 	tcase_add_test(tp, test_resources_rejects_as_range_above_32_bits);
 	tcase_add_test(tp, test_resources_accepts_as_4294967295);
+	tcase_add_test(tp,
+		       test_resources_accepts_as_at_16_and_32_bit_boundaries);
+	tcase_add_test(tp,
+		       test_resources_rejects_ipv4_prefix_longer_than_32_bits);
+	tcase_add_test(tp, test_resources_rejects_ipv4_prefix_of_33_bits);
+	tcase_add_test(tp,
+		       test_resources_rejects_ipv6_prefix_longer_than_128_bits);
+	tcase_add_test(tp,
+		       test_resources_rejects_ipv4_range_longer_than_32_bits);
 	tcase_add_test(tp, test_resources_rejects_negative_as);
 	tcase_add_test(tp, test_resources_rejects_undecodable_ip_extension);
 	tcase_add_test(tp, test_resources_rejects_two_ip_extensions);

@@ -256,6 +256,26 @@ START_TEST(test_roa_asid_2_32_minus_1_accepted)
 }
 END_TEST
 
+/*
+ * RFC 9582 s.4.2: ASID ::= INTEGER (0..4294967295). The values where a
+ * 16-bit, a signed 32-bit and an unsigned 32-bit reading part ways.
+ */
+START_TEST(test_roa_asid_at_16_and_32_bit_boundaries_accepted)
+{
+	static const int64_t asids[] = {65535, 65536, 2147483647LL,
+					2147483648LL, 4294967294LL};
+	size_t i;
+
+	for (i = 0; i < sizeof(asids) / sizeof(asids[0]); i++) {
+		struct roa *r = accept_roa(
+		    roa(asids[i], fam4(v4("192.0.2.0", 24, NO_MAXLEN))));
+
+		ck_assert_uint_eq(r->asid, (uint32_t)asids[i]);
+		roa_free(r);
+	}
+}
+END_TEST
+
 START_TEST(test_roa_asid_2_32_rejected)
 {
 	reject_roa(roa(4294967296LL, fam4(v4("192.0.2.0", 24, NO_MAXLEN))),
@@ -988,6 +1008,7 @@ roa_suite(void)
 	tcase_add_test(tc, test_roa_zero_length_prefix_accepted);
 	tcase_add_test(tc, test_roa_asid_0_accepted);
 	tcase_add_test(tc, test_roa_asid_2_32_minus_1_accepted);
+	tcase_add_test(tc, test_roa_asid_at_16_and_32_bit_boundaries_accepted);
 	tcase_add_test(tc, test_roa_asid_2_32_rejected);
 	tcase_add_test(tc, test_roa_negative_asid_rejected);
 	tcase_add_test(tc, test_roa_version_1_rejected);

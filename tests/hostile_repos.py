@@ -7,7 +7,11 @@ CAs nested without end, loops, trees that explode, long URIs, too many
 repositories) and manifests (empty, too long, duplicate names, numbers too
 big or going backwards, thisUpdate going backwards: FORT CVE-2024-56170;
 an EE certificate where a CA certificate belongs: FORT CVE-2024-56375,
-CVE-2021-43114). Each case is a fixture repository from the generator
+CVE-2021-43114), objects that are not DER or not the RFC 6488 envelope
+(FORT CVE-2024-45234..45239, OctoRPKI CVE-2021-3910/3911, Routinator
+CVE-2023-39915) and names and URIs that climb out of their directory
+(Routinator CVE-2023-39916, CVE-2025-0638, OctoRPKI's traversal, FORT
+GHSA-qfm3-577x-rh54). Each case is a fixture repository from the generator
 (fixtures/gen/cases.py) with a good tree beside the hostile part.
 
 For each case vrpd must exit normally and promptly, output exactly the
@@ -33,6 +37,10 @@ RRDP_NS = "{http://www.ripe.net/rpki/rrdp}"
 # walks a loop or a 9^9 tree never ends. Sanitizers make it slower.
 PROMPT = 20
 
+# The log line about each rejected URI must say what rejected.txt gives
+# as its reason (the generator writes vrpd's words there).
+AS_EXPECTED = object()
+
 # case -> what vrpd's log line about each rejected URI must say
 CASES = {
     "ca-chain-endless": "certificates below its TA",
@@ -48,6 +56,9 @@ CASES = {
     "mft-number-too-big": "longer than 20 octets",
     "mft-number-backwards": None,
     "mft-thisupdate-backwards": None,
+    "der-hostile": AS_EXPECTED,
+    "mft-name-traversal": "is not a file name of the form",
+    "sia-climbs": 'URI has a "." or ".." path segment',
 }
 # The second generation's manifest goes back behind the first's.
 ROLLBACK = {
@@ -109,8 +120,8 @@ def log_names(err, uri, needle):
 
 def check_rejections(case, err, rejected, needle):
     for line in rejected.splitlines():
-        uri = line.split(": ", 1)[0]
-        why = needle
+        uri, reason = line.split(": ", 1)
+        why = reason if needle is AS_EXPECTED else needle
         if uri.endswith(".mft"):
             why = ROLLBACK.get(case, needle)
             # The point as a whole: what failed, then that it failed.
@@ -177,6 +188,37 @@ def check_max_repos():
         fail(f"{case} --max-repos 20: the cut is not logged:\n{err[-2000:]}")
 
 
+def tree(top):
+    """Every path below top, relative to it."""
+    out = set()
+    for root, dirs, files in os.walk(top):
+        for name in dirs + files:
+            out.add(os.path.relpath(os.path.join(root, name), top))
+    return out
+
+
+def check_no_escape(work):
+    """A CA whose repository URI climbs with ".." makes vrpd write nothing
+    beside its cache, and nothing into the mirror it reads."""
+    case = "sia-climbs"
+    top = os.path.join(work, case + "-top")
+    cache = os.path.join(top, "a", "b", "cache")
+    os.makedirs(cache)
+    mirror = os.path.join(FIXTURES, case)
+    before = tree(mirror)
+    out, err = vrpd(case, cache=cache)
+    if out != read(case, "expected/vrps.csv"):
+        fail(f"{case} with a cache: VRPs differ from expected")
+    outside = sorted(p for p in tree(top)
+                     if p not in ("a", os.path.join("a", "b"))
+                     and not p.startswith(os.path.join("a", "b", "cache")))
+    if outside:
+        fail(f"{case}: vrpd wrote outside its cache: {outside[:5]}")
+    if tree(mirror) != before:
+        fail(f"{case}: the mirror changed: "
+             f"{sorted(tree(mirror) ^ before)[:5]}")
+
+
 def gen1_mirror(case, dest):
     """DIR/<host>/<path> of every object of the case's first generation,
     from its RRDP snapshots."""
@@ -235,6 +277,7 @@ def main():
             check_case(case, needle)
         check_depth_flag()
         check_max_repos()
+        check_no_escape(work)
         for case, needle in ROLLBACK.items():
             check_rollback(case, needle, work)
     finally:
