@@ -1163,6 +1163,46 @@ cert_resources_valid(struct cert_parser *p)
  * several defects is always reported for the same one. Takes over the
  * reference to x.
  */
+/*
+ * An encoding just made (its length n, or -1) is len bytes equal to der;
+ * frees it.
+ */
+static bool
+der_same(int n, unsigned char *enc, const unsigned char *der, size_t len)
+{
+	bool same = n > 0 && (size_t)n == len && memcmp(enc, der, len) == 0;
+
+	OPENSSL_free(enc);
+	return same;
+}
+
+/*
+ * RFC 5280 s.4.1, RFC 6487 s.4: DER. OpenSSL also decodes BER and keeps the
+ * TBSCertificate as it came, which the signature covers; encoded afresh
+ * from its fields it must give the same bytes. A BER certificate would be
+ * a second encoding of the same content, read as it was sent by one
+ * validator and differently by another (FORT CVE-2024-45239 class).
+ */
+static bool
+cert_der_valid(struct cert_parser *p)
+{
+	unsigned char *sent = NULL, *fresh = NULL;
+	int n = i2d_X509(p->x, &sent), m;
+	bool ok;
+
+	/* Re-encoded from now on, also for the signature check. */
+	i2d_re_X509_tbs(p->x, NULL);
+	m = i2d_X509(p->x, &fresh);
+	ok = der_same(m, fresh, sent, n > 0 ? (size_t)n : 0);
+	OPENSSL_free(sent);
+	if (!ok)
+		log_warnx("%s: certificate is not DER (RFC 5280 s.4.1, RFC "
+			  "6487 "
+			  "s.4)",
+			  p->uri);
+	return ok;
+}
+
 static struct cert *
 cert_check(const char *uri, X509 *x, enum cert_source src)
 {
@@ -1174,10 +1214,10 @@ cert_check(const char *uri, X509 *x, enum cert_source src)
 		return NULL;
 	}
 	p.c->x509 = x;
-	if (!cert_ext_list_valid(&p) || !cert_set_kind(&p, src) ||
-	    !cert_eku_valid(&p) || !cert_version_valid(&p) ||
-	    !cert_serial_valid(&p) || !cert_sigalg_valid(&p) ||
-	    !cert_uids_absent(&p) ||
+	if (!cert_der_valid(&p) || !cert_ext_list_valid(&p) ||
+	    !cert_set_kind(&p, src) || !cert_eku_valid(&p) ||
+	    !cert_version_valid(&p) || !cert_serial_valid(&p) ||
+	    !cert_sigalg_valid(&p) || !cert_uids_absent(&p) ||
 	    !cert_name_valid(&p, X509_get_issuer_name(x), "issuer",
 			     "RFC 6487 s.4.4") ||
 	    !cert_name_valid(&p, X509_get_subject_name(x), "subject",
@@ -1200,7 +1240,9 @@ struct cert *
 cert_parse(const char *uri, const unsigned char *der, size_t len)
 {
 	const unsigned char *end = der;
+	unsigned char *enc = NULL;
 	X509 *x;
+	int n;
 
 	if (len > rp_limits.object_size) {
 		log_warnx("%s: larger than %zu bytes", uri,
@@ -1216,6 +1258,16 @@ cert_parse(const char *uri, const unsigned char *der, size_t len)
 	if (end != der + len) {
 		log_warnx("%s: %zu bytes after the certificate (RFC 6487 s.4)",
 			  uri, (size_t)(der + len - end));
+		X509_free(x);
+		return NULL;
+	}
+	/* i2d_X509() encodes the outer SEQUENCE afresh: as it was sent? */
+	n = i2d_X509(x, &enc);
+	if (!der_same(n, enc, der, len)) {
+		log_warnx("%s: certificate is not DER (RFC 5280 s.4.1, RFC "
+			  "6487 "
+			  "s.4)",
+			  uri);
 		X509_free(x);
 		return NULL;
 	}

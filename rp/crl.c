@@ -233,6 +233,26 @@ crl_entries_valid(const char *uri, X509_CRL *x)
 	return true;
 }
 
+/*
+ * OpenSSL also decodes BER and keeps the TBSCertList as it came, which the
+ * signature covers: encoded afresh from its fields, the whole CRL must be
+ * the bytes that were sent (RFC 5280 s.5: DER).
+ */
+static bool
+crl_is_der(X509_CRL *x, const unsigned char *der, size_t len)
+{
+	unsigned char *enc = NULL;
+	int n;
+	bool same;
+
+	/* Re-encoded from now on, also for the signature check. */
+	i2d_re_X509_CRL_tbs(x, NULL);
+	n = i2d_X509_CRL(x, &enc);
+	same = n > 0 && (size_t)n == len && memcmp(enc, der, len) == 0;
+	OPENSSL_free(enc);
+	return same;
+}
+
 struct crl *
 crl_parse(const char *uri, const unsigned char *der, size_t len)
 {
@@ -259,6 +279,11 @@ crl_parse(const char *uri, const unsigned char *der, size_t len)
 	if (end != der + len) {
 		log_warnx("%s: %zu bytes after the CRL (RFC 5280 s.5)", uri,
 			  (size_t)(der + len - end));
+		goto fail;
+	}
+	if (!crl_is_der(x, der, len)) {
+		log_warnx("%s: CRL is not DER (RFC 5280 s.5, RFC 6487 s.5)",
+			  uri);
 		goto fail;
 	}
 	if (X509_CRL_get_version(x) != X509_CRL_VERSION_2) {

@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "derbuild.h"
 #include "rp/cert.h"
 #include "rp/limits.h"
 #include "rp/log.h"
@@ -825,6 +826,77 @@ START_TEST(test_cert_rejects_trailing_bytes)
 	free(log);
 	free(buf);
 	OPENSSL_free(der);
+	X509_free(x);
+}
+END_TEST
+
+/*
+ * x with its TBSCertificate's length one octet longer than DER allows,
+ * signed as sent: BER that OpenSSL decodes and whose signature verifies.
+ */
+static struct der
+ber_tbs_cert(X509 *x)
+{
+	unsigned char *tbs = NULL;
+	const unsigned char *p;
+	int n = i2d_re_X509_tbs(x, &tbs), tag, cls;
+	long clen;
+	struct der content;
+
+	p = tbs;
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(ASN1_get_object(&p, &clen, &tag, &cls, n),
+			 V_ASN1_CONSTRUCTED);
+	content = der_bytes(p, (size_t)clen);
+	OPENSSL_free(tbs);
+	return der_signed(der_tlv_ber(TAG_SEQUENCE, content), sign_key);
+}
+
+/* d decoded by OpenSSL, with a signature that verifies under sign_key. */
+static X509 *
+decoded_and_verified(struct der d)
+{
+	const unsigned char *p = d.d;
+	X509 *x = d2i_X509(NULL, &p, (long)d.n);
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(X509_verify(x, sign_key), 1);
+	return x;
+}
+
+START_TEST(test_cert_rejects_ber_tbs)
+{
+	X509 *x = fixture_ca();
+	struct der ber = ber_tbs_cert(x);
+	struct testlog cap;
+	char *log;
+
+	X509_free(decoded_and_verified(ber));
+	testlog_start(&cap);
+	ck_assert_ptr_null(cert_parse(URI, ber.d, ber.n));
+	log = testlog_stop(&cap);
+	testlog_assert_one_line(log, URI, "certificate is not DER");
+	free(log);
+	der_free(ber);
+	X509_free(x);
+}
+END_TEST
+
+START_TEST(test_cert_from_ee_rejects_ber_tbs)
+{
+	X509 *x = fixture_ee();
+	struct der ber = ber_tbs_cert(x);
+	X509 *decoded = decoded_and_verified(ber);
+	struct testlog cap;
+	char *log;
+
+	testlog_start(&cap);
+	ck_assert_ptr_null(cert_from_ee(URI, decoded));
+	log = testlog_stop(&cap);
+	testlog_assert_one_line(log, URI, "certificate is not DER");
+	free(log);
+	X509_free(decoded);
+	der_free(ber);
 	X509_free(x);
 }
 END_TEST
@@ -2428,6 +2500,8 @@ cert_suite(void)
 	tcase_add_test(tb, test_cert_from_ee_rejection_keeps_callers_reference);
 	tcase_add_test(tb, test_cert_rejects_garbage);
 	tcase_add_test(tb, test_cert_rejects_trailing_bytes);
+	tcase_add_test(tb, test_cert_rejects_ber_tbs);
+	tcase_add_test(tb, test_cert_from_ee_rejects_ber_tbs);
 	tcase_add_test(tb, test_cert_rejects_truncated);
 	tcase_add_test(tb, test_cert_rejects_version_2);
 	tcase_add_test(tb, test_cert_rejects_zero_serial);

@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "derbuild.h"
 #include "rp/crl.h"
 #include "rp/log.h"
 #include "testdata.h"
@@ -358,6 +359,34 @@ START_TEST(test_crl_rejects_trailing_bytes)
 }
 END_TEST
 
+START_TEST(test_crl_rejects_ber_tbs)
+{
+	X509_CRL *x = fixture_crl(), *decoded;
+	unsigned char *tbs = NULL;
+	const unsigned char *p;
+	int n = i2d_re_X509_CRL_tbs(x, &tbs), tag, cls;
+	long clen;
+	struct der ber;
+
+	/* The TBSCertList's length one octet longer than DER allows. */
+	p = tbs;
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(ASN1_get_object(&p, &clen, &tag, &cls, n),
+			 V_ASN1_CONSTRUCTED);
+	ber = der_signed(der_tlv_ber(TAG_SEQUENCE, der_bytes(p, (size_t)clen)),
+			 sign_key);
+	OPENSSL_free(tbs);
+	/* OpenSSL takes it and its signature verifies: only DER is wrong. */
+	p = ber.d;
+	ck_assert_ptr_nonnull(decoded = d2i_X509_CRL(NULL, &p, (long)ber.n));
+	ck_assert_int_eq(X509_CRL_verify(decoded, sign_key), 1);
+	X509_CRL_free(decoded);
+	reject_der(ber.d, ber.n, "CRL is not DER");
+	der_free(ber);
+	X509_CRL_free(x);
+}
+END_TEST
+
 START_TEST(test_crl_rejects_truncated)
 {
 	X509_CRL *x = fixture_crl();
@@ -665,6 +694,7 @@ crl_suite(void)
 	tcase_add_test(tc, test_crl_keeps_the_crl);
 	tcase_add_test(tc, test_crl_rejects_garbage);
 	tcase_add_test(tc, test_crl_rejects_trailing_bytes);
+	tcase_add_test(tc, test_crl_rejects_ber_tbs);
 	tcase_add_test(tc, test_crl_rejects_truncated);
 	tcase_add_test(tc, test_crl_rejects_version_1);
 	tcase_add_test(tc, test_crl_rejects_sha1_signature);

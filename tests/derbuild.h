@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 #define TAG_INTEGER	 0x02
 #define TAG_BIT_STRING	 0x03
 #define TAG_OCTET_STRING 0x04
@@ -37,6 +39,18 @@ struct der der_int(int64_t v);
 
 /* An INTEGER from its content octets, for values beyond int64_t. */
 struct der der_int_raw(const char *octets, size_t n);
+
+/*
+ * tag, a length in one octet more than DER allows (BER: "0x81 n" where one
+ * octet would do, or a leading zero octet), content.
+ */
+struct der der_tlv_ber(unsigned char tag, struct der content);
+
+/*
+ * SEQUENCE { tbs, sha256WithRSAEncryption, BIT STRING signature }: tbs
+ * signed by key as it is, DER or not. key is not taken.
+ */
+struct der der_signed(struct der tbs, EVP_PKEY *key);
 
 /* Frees d's bytes. */
 void der_free(struct der d);
