@@ -19,18 +19,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rtr_wire as w  # noqa: E402
-
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-FIXTURES = os.environ.get("FIXTURES", "tests/fixture-repos")
-failures = []
-
-
-def check(cond, msg, detail=""):
-    print(("ok: " if cond else "FAIL: ") + msg, flush=True)
-    if not cond:
-        failures.append(msg)
-        if detail:
-            print("  " + detail.replace("\n", "\n  "), flush=True)
+from testlib import FIXTURES, VRPD, check, finish  # noqa: E402
 
 
 def vrpd(*args):
@@ -126,8 +115,7 @@ def main():
         daemon_reload(case, tmp, want)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -31,21 +31,11 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import once_rrdp as rr  # noqa: E402
 import rtr_wire as w  # noqa: E402
+from testlib import check, finish  # noqa: E402
 
 VRPD = os.environ.get("VRPD", rr.VRPD)
 VRPCTL = os.path.join(os.path.dirname(VRPD), "vrpctl")
 REFRESH = 10
-
-failures = []
-
-
-def check(cond, msg, detail=""):
-    print(("ok: " if cond else "FAIL: ") + msg, flush=True)
-    if not cond:
-        failures.append(msg)
-        if detail:
-            print("  " + detail.replace("\n", "\n  "), flush=True)
-    return cond
 
 
 def vrps_of_csv(text):
@@ -471,8 +461,7 @@ def main():
             server.send_signal(signal.SIGTERM)
             server.wait()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -19,25 +19,17 @@ import sys
 import tempfile
 import time
 
-SRC = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), ".."))
+from testlib import EVAL, GEN, SRC, fail, failures, finish
+
 PY = os.environ.get("PYTHON", "/usr/bin/python3")
-GEN = os.path.join(SRC, "fixtures", "gen", "rpkigen.py")
 SERVER = os.path.join(SRC, "fixtures", "serve_https.py")
 KNOWN = os.path.join(SRC, "fixtures", "peer-differences.txt")
-EVAL = "2026-06-01T00:00:00Z"
 FAKETIME = "@2026-06-01 00:00:00"
 PEER_TIMEOUT = 120
-
-failures = []
 
 
 def log(msg):
     print(msg, flush=True)
-
-
-def fail(msg):
-    failures.append(msg)
-    log("FAIL: " + msg)
 
 
 def run(cmd, **kw):
@@ -285,8 +277,7 @@ def main():
             log(f"work directory kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    log(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ VRPs the generator expects (all of the good tree), and log each rejection
 with the URI of what it refused and the reason.
 """
 
-import base64
 import os
 import re
 import shutil
@@ -27,12 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 
-FIXTURES = os.environ["FIXTURES"]
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-EVAL = "2026-06-01T00:00:00Z"
-RRDP_NS = "{http://www.ripe.net/rpki/rrdp}"
+from testlib import EVAL, FIXTURES, VRPD, fail, finish, gen1_mirror
+
 # A run on these small repositories takes well under a second; one that
 # walks a loop or a 9^9 tree never ends. Sanitizers make it slower.
 PROMPT = 20
@@ -65,13 +61,6 @@ ROLLBACK = {
     "mft-number-backwards": "manifestNumber is not higher",
     "mft-thisupdate-backwards": "thisUpdate is not later",
 }
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def vrpd(case, *args, mirror=None, cache=None):
@@ -219,33 +208,12 @@ def check_no_escape(work):
              f"{sorted(tree(mirror) ^ before)[:5]}")
 
 
-def gen1_mirror(case, dest):
-    """DIR/<host>/<path> of every object of the case's first generation,
-    from its RRDP snapshots."""
-    https = os.path.join(FIXTURES, case, "gen1", "https")
-    for root, _, files in os.walk(https):
-        for name in files:
-            path = os.path.join(root, name)
-            rel = os.path.relpath(path, https)
-            if name.endswith(".cer") and "/ta/" in "/" + rel:
-                os.makedirs(os.path.dirname(os.path.join(dest, rel)),
-                            exist_ok=True)
-                shutil.copy(path, os.path.join(dest, rel))
-            if name != "snapshot.xml":
-                continue
-            for el in ET.parse(path).getroot().iter(RRDP_NS + "publish"):
-                out = os.path.join(dest, el.get("uri")[len("rsync://"):])
-                os.makedirs(os.path.dirname(out), exist_ok=True)
-                with open(out, "wb") as f:
-                    f.write(base64.b64decode(el.text))
-
-
 def check_rollback(case, needle, work):
     """Generation 1, then generation 2 going back: the point keeps its
     first-generation objects (RFC 9286 s.4.2.1, s.6.6)."""
     cache = os.path.join(work, case + "-cache")
     old = os.path.join(work, case + "-gen1")
-    gen1_mirror(case, old)
+    gen1_mirror(os.path.join(FIXTURES, case), old)
     out, _ = vrpd(case, mirror=old, cache=cache)
     if out != read(case, "gen1/expected/vrps.csv"):
         fail(f"{case}: generation 1 does not validate to gen1/expected")
@@ -282,8 +250,7 @@ def main():
             check_rollback(case, needle, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

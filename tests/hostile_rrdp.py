@@ -26,14 +26,10 @@ import tempfile
 import threading
 import time
 
-SRC = os.environ.get("top_srcdir", ".")
-BUILD = os.environ.get("top_builddir", ".")
-VRPD = os.path.join(BUILD, "vrpd")
-PY = "/usr/bin/python3"
-GEN = os.path.join(SRC, "fixtures", "gen", "rpkigen.py")
-EVAL = "2026-06-01T00:00:00Z"
-sys.path.insert(0, os.path.join(SRC, "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testlib  # noqa: E402
 from once_rrdp import make_tls  # noqa: E402
+from testlib import EVAL, GEN, PY, VRPD, finish  # noqa: E402
 
 # The repository that misbehaves: host and path on the server, its rsync
 # module in the fixture's rsync copy, and its namespace.
@@ -49,21 +45,11 @@ NEW_SESSION = "00000000-0000-4000-8000-0000000000aa"
 LKG = "the last good copy stays"
 FALLBACK = "deltas failed, falling back to the snapshot"
 
-failures = []
 skipped = []
 
 
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
-
-
 def check(cond, msg, detail=""):
-    if cond:
-        print("ok: " + msg, flush=True)
-    else:
-        fail(msg + (f":\n{detail}" if detail else ""))
-    return cond
+    return testlib.check(cond, msg, detail, sep=":\n")
 
 
 def skip(msg):
@@ -72,9 +58,7 @@ def skip(msg):
 
 
 def summary():
-    print(f"{len(failures)} failure(s)" +
-          (f", {len(skipped)} case(s) skipped" if skipped else ""))
-    return 1 if failures else 0
+    return finish(f", {len(skipped)} case(s) skipped" if skipped else "")
 
 
 def run(cmd, timeout=600):

@@ -45,29 +45,11 @@ import tempfile
 import threading
 import time
 
-SRC = os.environ.get("top_srcdir", ".")
-BUILD = os.environ.get("top_builddir", ".")
-VRPD = os.path.join(BUILD, "vrpd")
-VRPCTL = os.path.join(BUILD, "vrpctl")
-FIXTURES = os.environ.get("FIXTURES", os.path.join(BUILD, "tests",
-                                                   "fixture-repos"))
-PY = "/usr/bin/python3"
-GEN = os.path.join(SRC, "fixtures", "gen", "rpkigen.py")
-EVAL = "2026-06-01T00:00:00Z"
-sys.path.insert(0, os.path.join(SRC, "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rtr_wire as w  # noqa: E402
 from once_rrdp import make_tls  # noqa: E402
-
-failures = []
-
-
-def check(cond, msg, detail=""):
-    print(("ok: " if cond else "FAIL: ") + msg, flush=True)
-    if not cond:
-        failures.append(msg)
-        if detail:
-            print("  " + detail.replace("\n", "\n  "), flush=True)
-    return cond
+from testlib import (EVAL, FIXTURES, GEN, PY, VRPCTL, VRPD,  # noqa: E402
+                     check, finish)
 
 
 def run(cmd, timeout=60, **kw):
@@ -784,8 +766,7 @@ def main():
         rtr_limits(work, case)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s) in {time.monotonic() - t0:.1f} s")
-    return 1 if failures else 0
+    return finish(f" in {time.monotonic() - t0:.1f} s")
 
 
 if __name__ == "__main__":

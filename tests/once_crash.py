@@ -19,15 +19,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from once_rrdp import EVAL, GEN, PY, SERVER, VRPD, make_tls  # noqa: E402
+from once_rrdp import SERVER, make_tls  # noqa: E402
+from testlib import EVAL, GEN, PY, VRPD, fail, finish  # noqa: E402
 
 ROUNDS = 6
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def cmd(tals, cache, ca):
@@ -128,8 +123,7 @@ def main():
             server.send_signal(signal.SIGTERM)
             server.wait()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

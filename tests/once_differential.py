@@ -21,19 +21,10 @@ import subprocess
 import sys
 import tempfile
 
-FIXTURES = os.environ["FIXTURES"]
-KNOWN = os.path.join(os.environ.get("top_srcdir", "."), "fixtures",
-                     "peer-differences.txt")
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-EVAL = "2026-06-01T00:00:00Z"
+from testlib import EVAL, FIXTURES, SRC, VRPD, fail, finish
+
+KNOWN = os.path.join(SRC, "fixtures", "peer-differences.txt")
 FAKETIME = "@2026-06-01 00:00:00"
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def run(cmd, **kw):
@@ -185,8 +176,7 @@ def main():
         check_cli(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

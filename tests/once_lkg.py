@@ -13,27 +13,16 @@ second, and gen1/https/ the RRDP snapshots of the first, from which a
 mirror of the first generation is rebuilt here.
 """
 
-import base64
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import xml.etree.ElementTree as ET
 
-FIXTURES = os.environ["FIXTURES"]
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-EVAL = "2026-06-01T00:00:00Z"
+from testlib import EVAL, FIXTURES, VRPD, fail, finish, gen1_mirror
+
 EXPIRED = "2027-09-01T00:00:00Z"  # past every manifest's nextUpdate
 GOOD = os.path.join(FIXTURES, "good")
-RRDP_NS = "{http://www.ripe.net/rpki/rrdp}"
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def vrpd(mirror, cache=None, now=EVAL):
@@ -54,26 +43,6 @@ def expected(gen):
         return f.read()
 
 
-def gen1_mirror(dest):
-    """DIR/<host>/<path> of every object in the first generation."""
-    https = os.path.join(GOOD, "gen1", "https")
-    for root, _, files in os.walk(https):
-        for name in files:
-            path = os.path.join(root, name)
-            rel = os.path.relpath(path, https)
-            if name.endswith(".cer") and "/ta/" in "/" + rel:
-                os.makedirs(os.path.dirname(os.path.join(dest, rel)),
-                            exist_ok=True)
-                shutil.copy(path, os.path.join(dest, rel))
-            if name != "snapshot.xml":
-                continue
-            for el in ET.parse(path).getroot().iter(RRDP_NS + "publish"):
-                out = os.path.join(dest, el.get("uri")[len("rsync://"):])
-                os.makedirs(os.path.dirname(out), exist_ok=True)
-                with open(out, "wb") as f:
-                    f.write(base64.b64decode(el.text))
-
-
 def a_roa(mirror):
     for root, _, files in sorted(os.walk(mirror)):
         for name in sorted(files):
@@ -88,8 +57,7 @@ def main():
         run(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 def run(work):
@@ -142,7 +110,7 @@ def run(work):
     # The first generation replayed after the second: every manifest goes
     # backwards, so every point keeps its second-generation copy.
     old = os.path.join(work, "gen1")
-    gen1_mirror(old)
+    gen1_mirror(GOOD, old)
     out, _ = vrpd(old)
     if out != expected("gen1"):
         fail("the rebuilt first-generation mirror does not validate to "

@@ -19,19 +19,9 @@ import sys
 import tempfile
 import time
 
-SRC = os.environ.get("top_srcdir", ".")
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-PY = "/usr/bin/python3"
-GEN = os.path.join(SRC, "fixtures", "gen", "rpkigen.py")
+from testlib import EVAL, GEN, PY, SRC, VRPD, fail, finish
+
 SERVER = os.path.join(SRC, "fixtures", "serve_https.py")
-EVAL = "2026-06-01T00:00:00Z"
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def run(cmd):
@@ -148,8 +138,7 @@ def main():
             server.send_signal(signal.SIGTERM)
             server.wait()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 def hostile(case, www, tals, cache, ca, port):

@@ -15,17 +15,9 @@ import subprocess
 import sys
 import tempfile
 
-FIXTURES = os.environ["FIXTURES"]
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-EVAL = "2026-06-01T00:00:00Z"
+from testlib import EVAL, FIXTURES, VRPD, fail, finish
+
 GOOD = os.path.join(FIXTURES, "good")
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def daemon_configs(work):
@@ -91,8 +83,7 @@ def main():
             fail("--no-rsync with RRDP down and no cache found VRPs")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -15,9 +15,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rtr_wire as w  # noqa: E402
+from testlib import FIXTURES, VRPD, check, finish  # noqa: E402
 
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-FIXTURES = os.environ.get("FIXTURES", "tests/fixture-repos")
 CASES = {
     "roa-bad-signature": ("roa", "object"),
     "ee-expired": ("roa", "issuer"),
@@ -25,7 +24,6 @@ CASES = {
     "roa-prefix-outside-ee": ("roa", "content"),
     "ca-overclaim": ("cert", "issuer"),
 }
-failures = []
 
 
 def main():
@@ -51,18 +49,13 @@ def main():
                         body = r.read().decode()
                 got = re.findall(r'^vrpd_objects_rejected_by\{kind="(\w+)",'
                                  r'reason="(\w+)"\} ([1-9]\d*)$', body, re.M)
-                ok = got == [(kind, reason, "1")]
-                print(("ok: " if ok else "FAIL: ") +
-                      f"{case}: rejected as {kind}/{reason} ({got})",
-                      flush=True)
-                if not ok:
-                    failures.append(case)
+                check(got == [(kind, reason, "1")],
+                      f"{case}: rejected as {kind}/{reason} ({got})")
             finally:
                 v.stop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

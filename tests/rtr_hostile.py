@@ -45,11 +45,12 @@ import tempfile
 import threading
 import time
 
-SRC = os.environ.get("top_srcdir", ".")
-BUILD = os.environ.get("top_builddir", ".")
-VRPD = os.environ.get("VRPD", os.path.join(BUILD, "vrpd"))
-sys.path.insert(0, os.path.join(SRC, "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rtr_wire as w  # noqa: E402
+import testlib  # noqa: E402
+from testlib import fail, failures  # noqa: E402
+
+VRPD = os.environ.get("VRPD", testlib.VRPD)
 
 HOST = "127.0.0.1"
 HELLO, WRITE = 2, 3
@@ -57,20 +58,9 @@ QUICK = 1.5    # "at once": well below the hello timeout
 # Descriptors for the vrpd that runs out of them: its own need about 15.
 FEW_FDS = 32
 
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
-
 
 def check(cond, msg, detail=""):
-    if cond:
-        print("ok: " + msg, flush=True)
-    else:
-        fail(msg + (f": {detail}" if detail else ""))
-    return cond
+    return testlib.check(cond, msg, detail, sep=": ")
 
 
 class Server:

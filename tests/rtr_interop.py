@@ -32,12 +32,12 @@ import sys
 import tempfile
 import time
 
-SRC = os.environ.get("top_srcdir", ".")
-BUILD = os.environ.get("top_builddir", ".")
-VRPD = os.environ.get("VRPD", os.path.join(BUILD, "vrpd"))
-sys.path.insert(0, os.path.join(SRC, "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rtr_wire as w  # noqa: E402
+import testlib  # noqa: E402
+from testlib import fail, failures  # noqa: E402
 
+VRPD = os.environ.get("VRPD", testlib.VRPD)
 SBIN = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
 RTRCLIENT = shutil.which("rtrclient", path=SBIN)
 BIRD = shutil.which("bird", path=SBIN)
@@ -47,24 +47,9 @@ STAYRTR = shutil.which("stayrtr", path=SBIN)
 HOST = "127.0.0.1"
 TIMERS = ("--rtr-refresh", "2", "--rtr-retry", "2", "--rtr-expire", "600")
 
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
-
-
-def ok(msg):
-    print("ok: " + msg, flush=True)
-
 
 def check(cond, msg, detail=""):
-    if cond:
-        ok(msg)
-    else:
-        fail(msg + (f": {detail}" if detail else ""))
-    return cond
+    return testlib.check(cond, msg, detail, sep=": ")
 
 
 # ------------------------------------------------------------------ data

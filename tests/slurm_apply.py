@@ -21,21 +21,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rtr_wire as w  # noqa: E402
-
-VRPD = os.path.join(os.environ.get("top_builddir", "."), "vrpd")
-VRPCTL = os.path.join(os.environ.get("top_builddir", "."), "vrpctl")
-FIXTURES = os.environ.get("FIXTURES", "tests/fixture-repos")
-EVAL = "2026-06-01T00:00:00Z"
-failures = []
-
-
-def check(cond, msg, detail=""):
-    print(("ok: " if cond else "FAIL: ") + msg, flush=True)
-    if not cond:
-        failures.append(msg)
-        if detail:
-            print("  " + detail.replace("\n", "\n  "), flush=True)
-    return cond
+from testlib import EVAL, FIXTURES, VRPCTL, VRPD, check, finish  # noqa: E402
 
 
 def slurm(path, prefix_filters=(), assertions=()):
@@ -107,8 +93,7 @@ def main():
         daemon_keeps_old_set(case, tmp, s1, len(want))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish()
 
 
 def daemon_keeps_old_set(case, tmp, slurm_file, count):

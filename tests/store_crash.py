@@ -27,19 +27,13 @@ import sys
 import tempfile
 import time
 
-BUILD = os.environ.get("top_builddir", ".")
+from testlib import BUILD, fail, failures
+
 TOOL = os.environ.get("STORE_TOOL", os.path.join(BUILD, "tests", "store_tool"))
 NOTIFY = "https://rrdp.example/notification.xml"
 A_COUNT, B_COUNT = 2000, 20000
 ROUNDS = 30
 BUDGET = float(os.environ.get("STORE_CRASH_BUDGET", "40"))
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def content(seed, i):

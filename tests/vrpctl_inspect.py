@@ -18,17 +18,9 @@ import subprocess
 import sys
 import tempfile
 
-FIXTURES = os.environ["FIXTURES"]
-VRPCTL = os.path.join(os.environ.get("top_builddir", "."), "vrpctl")
-EVAL = "2026-06-01T00:00:00Z"
+from testlib import EVAL, FIXTURES, VRPCTL, fail, failures
+
 RULE = re.compile(r"\((RFC \d+|ASPA profile) s\.[0-9.]+[^()]*\)")
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
 
 
 def run(args):
