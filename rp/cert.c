@@ -1180,9 +1180,9 @@ der_same(int n, unsigned char *enc, const unsigned char *der, size_t len)
  * RFC 5280 s.4.1, RFC 6487 s.4: DER. OpenSSL also decodes BER and keeps the
  * TBSCertificate as it came, which the signature covers; encoded afresh
  * from its fields it must give the same bytes. (The outer SEQUENCE is
- * encoded afresh anyway: cert_parse() and the CMS check compare it.) A BER certificate would be
- * a second encoding of the same content, read as it was sent by one
- * validator and differently by another (FORT CVE-2024-45239 class).
+ * encoded afresh anyway: cert_parse() and the CMS check compare it.) A BER
+ * certificate would be a second encoding of the same content, read as it was
+ * sent by one validator and differently by another (FORT CVE-2024-45239 class).
  */
 static bool
 cert_der_valid(struct cert_parser *p)
@@ -1195,16 +1195,15 @@ cert_der_valid(struct cert_parser *p)
 
 	/* The TBSCertificate as it came, first in the outer SEQUENCE. */
 	tbs = sent;
-	ok = n > 0 &&
-	     !(ASN1_get_object(&tbs, &clen, &tag, &cls, n) & 0x80) &&
-	     /* Re-encoded from now on, also for the signature check. */
-	     (m = i2d_re_X509_tbs(p->x, &fresh)) > 0 &&
-	     m <= sent + n - tbs && memcmp(tbs, fresh, (size_t)m) == 0;
+	ok = n > 0 && !(ASN1_get_object(&tbs, &clen, &tag, &cls, n) & 0x80) &&
+	    /* Re-encoded from now on, also for the signature check. */
+	    (m = i2d_re_X509_tbs(p->x, &fresh)) > 0 && m <= sent + n - tbs &&
+	    memcmp(tbs, fresh, (size_t)m) == 0;
 	OPENSSL_free(sent);
 	OPENSSL_free(fresh);
 	if (!ok)
-		log_warnx("%s: certificate is not DER (RFC 5280 s.4.1, RFC 6487 "
-			  "s.4)",
+		log_warnx("%s: certificate is not DER (RFC 5280 s.4.1, "
+			  "RFC 6487 s.4)",
 			  p->uri);
 	return ok;
 }
