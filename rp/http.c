@@ -512,15 +512,19 @@ body_cb(char *buf, size_t size, size_t n, void *arg)
  * start rather than run without a limit.
  */
 static bool
-set_limits(CURL *e, const struct http_config *c)
+set_limits(CURL *e, const struct http_config *c, time_t now)
 {
+	long timeout = c->total_timeout;
 	int bad = 0;
+
+	if (c->deadline != 0 && c->deadline - now < timeout)
+		timeout = (long)(c->deadline - now);
 
 	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, c->connect_timeout);
 	bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, c->low_speed_time);
 	bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, c->low_speed_limit);
-	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT, c->total_timeout);
+	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout);
 	/* Refuses a Content-Length over the limit before any body; body_cb
 	 * counts the decoded bytes as they come. */
 	bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
@@ -696,10 +700,15 @@ static void
 start(struct http *h, struct transfer *t)
 {
 	clock_gettime(CLOCK_MONOTONIC, &t->start);
+	if (!t->failed && h->cfg.deadline != 0 &&
+	    t->start.tv_sec >= h->cfg.deadline)
+		fail(t,
+		     "no time left: the fetches of this repository took "
+		     "the whole --fetch-timeout");
 	if (!t->failed) {
 		if ((t->easy = curl_easy_init()) == NULL ||
-		    !set_limits(t->easy, &h->cfg) || !set_tls(t->easy, h) ||
-		    !set_request(t->easy, t))
+		    !set_limits(t->easy, &h->cfg, t->start.tv_sec) ||
+		    !set_tls(t->easy, h) || !set_request(t->easy, t))
 			fail(t, "libcurl cannot set the transfer up");
 		else if (curl_multi_add_handle(h->multi, t->easy) != CURLM_OK)
 			fail(t, "libcurl cannot start the transfer");

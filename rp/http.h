@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 struct http_config {
 	const char *ca_file;  /* extra CA bundle (--ca-file) added to the
@@ -23,6 +24,11 @@ struct http_config {
 				 for this many seconds */
 	long low_speed_limit;
 	long total_timeout; /* seconds per transfer, redirects included */
+	/*
+	 * CLOCK_MONOTONIC second after which no transfer may run (cuts
+	 * total_timeout short; one that would start later fails), or 0.
+	 */
+	time_t deadline;
 	size_t max_size;    /* bytes per transfer as delivered to on_data
 			       (after decompression): cut off as soon as
 			       exceeded */

@@ -439,10 +439,16 @@ repo_sync(struct store *st, const struct http_config *hc, const char *keep_dir,
 	  const char *notify_uri, const char *ns, char *root, size_t size,
 	  struct repo_result *res)
 {
+	struct http_config rc = *hc;
+	struct timespec now;
 	bool have;
 
+	/* --fetch-timeout bounds the repository, not each transfer: a
+	 * notification listing thousands of slow deltas ends there too. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	rc.deadline = now.tv_sec + hc->total_timeout;
 	memset(res, 0, sizeof(*res));
-	res->ok = update(st, hc, keep_dir, notify_uri, ns, res);
+	res->ok = update(st, &rc, keep_dir, notify_uri, ns, res);
 	if (!res->ok)
 		store_repo_failed(st, notify_uri, "update failed, see the log");
 	have = store_repo_root(st, notify_uri, root, size);

@@ -515,6 +515,36 @@ START_TEST(test_http_total_timeout_cuts_endless_stream)
 }
 END_TEST
 
+/* The deadline (a repository's --fetch-timeout) cuts the transfer short. */
+START_TEST(test_http_deadline_cuts_transfer_short)
+{
+	struct http_config c = config();
+	struct got g = {0};
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	c.deadline = now.tv_sec + 2;
+	fetch(&c, &g, url(port_main, "/drip"));
+	assert_failed_between(&g, "timed out", 0.9, 3.5);
+	got_free(&g);
+}
+END_TEST
+
+START_TEST(test_http_past_deadline_not_started)
+{
+	struct http_config c = config();
+	struct got g = {0};
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	c.deadline = now.tv_sec - 1;
+	fetch(&c, &g, url(port_main, "/drip"));
+	assert_failed_between(&g, "no time left", 0, 0.5);
+	ck_assert_int_eq(g.data_calls, 0);
+	got_free(&g);
+}
+END_TEST
+
 START_TEST(test_http_content_length_over_limit_refused_up_front)
 {
 	struct http_config c = config();
@@ -926,6 +956,8 @@ http_suite(void)
 	tcase_add_test(tc, test_http_low_speed_limit_cuts_trickle);
 	tcase_add_test(tc, test_http_low_speed_limit_cuts_silent_server);
 	tcase_add_test(tc, test_http_total_timeout_cuts_endless_stream);
+	tcase_add_test(tc, test_http_deadline_cuts_transfer_short);
+	tcase_add_test(tc, test_http_past_deadline_not_started);
 	tcase_add_test(tc,
 		       test_http_content_length_over_limit_refused_up_front);
 	tcase_add_test(tc, test_http_stream_over_limit_cut_off);
