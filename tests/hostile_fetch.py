@@ -22,6 +22,9 @@ per case. For each case vrpd runs twice:
 - with a cache from an honest run: the last good copy stays ("the last
   good copy stays" is logged), so every VRP of the fixture is output.
 
+(A case about the deltas, which vrpd asks for only with a cache, makes
+the second run only.)
+
 The server records what each hostile answer cost it (bytes sent, how
 long the client kept the connection): a case passes only if vrpd hung up
 early, so a fix that merely waited longer would be seen.
@@ -41,7 +44,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests"))
 from hostile_rrdp import (VICTIM_URL, VRPD, Bench, Handler,  # noqa: E402
-                          State, check, read, run, skip, summary)
+                          State, check, read, run, sha256, skip, summary)
 
 # The bounds this test sets when vrpd has the options for them.
 STALL = 3     # --fetch-stall-timeout
@@ -51,6 +54,17 @@ TOTAL = 8     # --fetch-timeout
 SLACK = 20
 # A hostile answer vrpd should cut short costs the server at most this.
 MAX_SENT = 64 * 1024 * 1024
+# The slow deltas: this many, each served in DELTA_PACE s, at a rate well
+# above the stall rate (1 KiB/s). Each is well within TOTAL; together
+# (45 s) they are far beyond TOTAL + SLACK, so a vrpd that bounds each
+# transfer alone is seen by the time of its run as well.
+DELTAS = 30
+DELTA_PACE = 1.5
+# How late after the victim's notification a request may still reach the
+# server once --fetch-timeout (from the start of the repository's sync)
+# is over: a transfer started just before the deadline connects and
+# shakes hands first.
+LATE = 3
 
 
 # ------------------------------------------------------------ the server
@@ -258,14 +272,99 @@ def play_huge_stream(h, file, rec):
         h.send(rec, chunk)
 
 
+SLOW = {}  # URL path -> bytes: the victim's notification and slow deltas
+
+
+def slow_deltas(b):
+    """The victim's notification at its serial + DELTAS, the same session,
+    listing DELTAS more deltas (with its own), each of which re-publishes
+    every object of the victim as it is (valid, and changing nothing);
+    URL path -> bytes. The snapshot is left as it is (the old serial):
+    only a fallback to it after the deltas failed would ask for it."""
+    note = os.path.join(b.victim, "notification.xml")
+    text = read(note).decode()
+    session = re.search(r'session_id="([0-9a-f-]+)"', text).group(1)
+    serial = int(re.search(r'<notification [^>]*serial="(\d+)"',
+                           text).group(1))
+    body = "".join(f'  <publish uri="{uri}" hash="{sha256(raw)}">'
+                   f"{b64.strip()}</publish>\n"
+                   for uri, (b64, raw) in sorted(b.snapshot_objects().items()))
+    out, refs = {}, []
+    for k in range(serial + 1, serial + DELTAS + 1):
+        path = f"{VICTIM_URL}/{session}/{k}/delta.xml"
+        data = ('<delta xmlns="http://www.ripe.net/rpki/rrdp" version="1" '
+                f'session_id="{session}" serial="{k}">\n{body}'
+                "</delta>\n").encode()
+        out[path] = data
+        refs.append(f'  <delta serial="{k}" uri="https://{b.authority}'
+                    f'{path}" hash="{sha256(data)}"/>\n')
+    text = re.sub(r'(<notification [^>]*serial=")\d+',
+                  lambda m: m.group(1) + str(serial + DELTAS), text, count=1)
+    text = text.replace("</notification>", "".join(refs) + "</notification>")
+    out[f"{VICTIM_URL}/notification.xml"] = text.encode()
+    return out
+
+
+def play_slow_deltas(h, file, rec):
+    """The notification of slow_deltas() at once; each delta at a good
+    rate but in DELTA_PACE s (a repository with thousands of deltas, or a
+    server that makes each take a while): no transfer is long, their sum
+    is. Anything else (the old snapshot) as it is."""
+    path = h.path.split("?", 1)[0]
+    data = SLOW.get(path)
+    if data is None or path.endswith("/notification.xml"):
+        data = read(file) if data is None else data
+        h.headers_200(len(data))
+        h.send(rec, data)
+        rec["whole"] = True
+        return
+    h.headers_200(len(data))
+    n = 15
+    step = -(-len(data) // n)
+    for i in range(0, len(data), step):
+        if h.server.state.stop.is_set():
+            return
+        if h.client_gone(DELTA_PACE / n):
+            rec["hung_up"] = True
+            return
+        h.send(rec, data[i:i + step])
+    rec["whole"] = True
+
+
+def check_slow_deltas(what, plays):
+    """The server's side of the slow deltas: vrpd took whole deltas (each
+    alone is fine), asked for fewer than all of them, and asked for
+    nothing once --fetch-timeout was over for the repository."""
+    notes = [p for p in plays if p["path"].endswith("/notification.xml")]
+    deltas = [p for p in plays if p["path"].endswith("/delta.xml")]
+    whole = [p for p in deltas if p.get("whole")]
+    check(len(whole) >= 2, f"{what}: deltas served whole before the time "
+          f"ran out ({len(whole)} of {len(deltas)} asked for)",
+          "each delta alone is within --fetch-timeout")
+    check(len(deltas) < DELTAS, f"{what}: vrpd stopped asking for deltas "
+          f"({len(deltas)} of {DELTAS})")
+    if notes:
+        t0 = notes[0]["start"]
+        last = max(p["start"] for p in plays) - t0
+        check(last <= TOTAL + LATE, f"{what}: no request for the "
+              f"repository started after its --fetch-timeout (last "
+              f"{last:.1f} s after its notification)",
+              "\n".join(f"{p['start'] - t0:6.1f} s {p['path']}"
+                        for p in plays))
+
+
 class Case:
-    def __init__(self, name, target, play, log, bound, needs=None):
+    def __init__(self, name, target, play, log, bound, needs=None,
+                 empty=True, check=None):
         self.name = name
-        self.target = target  # "notification" or "file" (snapshot/delta)
+        self.target = target  # "notification", "file" (snapshot/delta)
+        #                       or "any"
         self.play = play
         self.log = log        # regex the log must match (the bad URL)
         self.bound = bound    # seconds the run may take, slack excluded
         self.needs = needs    # vrpd option this case relies on
+        self.empty = empty    # whether the run with an empty cache is made
+        self.check = check    # check(what, plays): the case's own checks
 
 
 CASES = [
@@ -298,6 +397,18 @@ CASES = [
     Case("100 GiB streamed without a length", "file", play_huge_stream,
          r"snapshot\.xml: rsync://\S+/endless\.roa: object larger than "
          r"8388608 bytes", 0),
+    # --fetch-timeout bounds the fetches of one repository together
+    # (notification, deltas, snapshot), not each transfer. Only the run
+    # with a cache is made: with an empty cache vrpd asks for the
+    # notification and the snapshot, never the deltas, and those two
+    # alone are the cases above. With the cache the deltas continue its
+    # serial, so vrpd takes them one after the other until the time is
+    # up: the one running then is cut short ("timed out"), any after it
+    # (the snapshot to fall back to) is not started ("no time left").
+    Case(f"{DELTAS} deltas of {DELTA_PACE} s each (one --fetch-timeout "
+         "for the repository)", "any", play_slow_deltas,
+         r"\.xml: fetch failed: (no time left|timed out)", TOTAL,
+         "--fetch-timeout", empty=False, check=check_slow_deltas),
 ]
 
 
@@ -337,8 +448,13 @@ def one_case(b, case, extra):
                   f"(server sent {p['sent']} bytes in {held:.1f} s)")
             check(p["sent"] <= MAX_SENT, f"{what}: vrpd stopped reading "
                   f"early ({p['sent']} bytes sent)")
+        if case.check is not None:
+            case.check(what, plays)
 
-    b.case(case.name, b.refused(), case.log, VICTIM_URL, extra=extra,
+    runs = b.refused()
+    if not case.empty:
+        runs = runs[1:]
+    b.case(case.name, runs, case.log, VICTIM_URL, extra=extra,
            timeout=case.bound + SLACK + 60, before=before, after=after)
 
 
@@ -358,6 +474,13 @@ def main():
         print(f"gzip bombs: {len(BOMBS[(note, False)])} and "
               f"{len(BOMBS[(snap, False)])} bytes for 1 GiB each",
               flush=True)
+        SLOW.update(slow_deltas(b))
+        size = min(len(v) for k, v in SLOW.items()
+                   if k.endswith("/delta.xml"))
+        # Each delta must go at several times the stall rate (1 KiB/s),
+        # or the stall bound, not the total one, would end it.
+        check(size / DELTA_PACE >= 4096, f"slow deltas: {DELTAS} of "
+              f"{size} bytes, {size / DELTA_PACE / 1024:.0f} KiB/s each")
 
         opts = vrpd_options()
         extra = []
