@@ -312,6 +312,20 @@ check_issued(struct walk *w, const struct ca_item *it,
 	return true;
 }
 
+/* An EE already parsed against its object: its SIA and its issuer. */
+static bool
+ee_valid(struct walk *w, const struct ca_item *it, const struct pubpoint *pp,
+	 const struct cert *ee, const char *uri, struct resources *eff)
+{
+	if (ee->signed_object == NULL || strcmp(ee->signed_object, uri) != 0) {
+		log_warnx("%s: EE signedObject SIA does not name this object "
+			  "(RFC 6487 s.4.8.8.2)",
+			  uri);
+		return false;
+	}
+	return check_issued(w, it, pp, ee, uri, eff);
+}
+
 /* The EE of a signed object: its profile, its issuer, its SIA. */
 static struct cert *
 check_ee(struct walk *w, const struct ca_item *it, const struct pubpoint *pp,
@@ -319,16 +333,7 @@ check_ee(struct walk *w, const struct ca_item *it, const struct pubpoint *pp,
 {
 	struct cert *ee = cert_from_ee(uri, x);
 
-	if (ee == NULL)
-		return NULL;
-	if (ee->signed_object == NULL || strcmp(ee->signed_object, uri) != 0) {
-		log_warnx("%s: EE signedObject SIA does not name this object "
-			  "(RFC 6487 s.4.8.8.2)",
-			  uri);
-		cert_free(ee);
-		return NULL;
-	}
-	if (!check_issued(w, it, pp, ee, uri, eff)) {
+	if (ee != NULL && !ee_valid(w, it, pp, ee, uri, eff)) {
 		cert_free(ee);
 		return NULL;
 	}
@@ -391,22 +396,16 @@ enum pp_result {
  * manifest reads per level, not nine to the ninth walks.
  */
 static bool
-mft_not_ours(const struct ca_item *it, const struct mft *mft,
+mft_not_ours(const struct ca_item *it, const struct cert *ee,
 	     const char *mft_uri)
 {
-	struct cert *ee = cert_from_ee(mft_uri, mft->so->ee);
-	bool other;
-
-	if (ee == NULL)
-		return false; /* check_ee() says why */
-	other = ee->aia != NULL && strcmp(ee->aia, it->uri) != 0 &&
+	bool other = ee->aia != NULL && strcmp(ee->aia, it->uri) != 0 &&
 	    ee->has_aki && memcmp(ee->aki, it->cert->ski, sizeof(ee->aki)) == 0;
 	if (other)
 		log_warnx("%s: its publication point's manifest %s names %s as "
 			  "its issuer (RFC 6487 s.4.8.7): this certificate of "
 			  "the same key is not used",
 			  it->uri, mft_uri, ee->aia);
-	cert_free(ee);
 	return other;
 }
 
@@ -441,23 +440,26 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 	pp->mft = mft_parse(mft_uri, data, len);
 	pp->mft_der = data;
 	pp->mft_len = len;
-	if (pp->mft == NULL)
+	if (pp->mft == NULL ||
+	    (ee = cert_from_ee(mft_uri, pp->mft->so->ee)) == NULL)
 		return PP_FAILED;
-	if (mft_not_ours(it, pp->mft, mft_uri))
-		return PP_NOT_OURS;
+	if (mft_not_ours(it, ee, mft_uri)) {
+		r = PP_NOT_OURS;
+		goto out;
+	}
 
 	/* Staleness first: it is what an operator must hear about. */
 	if (w->cfg->now < pp->mft->this_update) {
 		log_warnx("%s: manifest thisUpdate is in the future "
 			  "(RFC 9286 s.6.3)",
 			  mft_uri);
-		return PP_FAILED;
+		goto out;
 	}
 	if (w->cfg->now > pp->mft->next_update) {
 		log_warnx("%s: manifest is stale, nextUpdate has passed "
 			  "(RFC 9286 s.6.3)",
 			  mft_uri);
-		return PP_FAILED;
+		goto out;
 	}
 
 	/* RFC 9286 s.6.4: exactly one CRL, the one the CA's EEs point to. */
@@ -471,18 +473,18 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 		log_warnx("%s: manifest lists %zu CRLs, not one (RFC 9286 "
 			  "s.6.4)",
 			  mft_uri, ncrl);
-		return PP_FAILED;
+		goto out;
 	}
 	if ((pp->crl_uri = join_uri(repo, crl_entry->name)) == NULL) {
 		set_oom(w);
-		return PP_FAILED;
+		goto out;
 	}
 	wk->stats.objects++;
 	if ((data = mirror_read(root, pp->crl_uri, &len)) == NULL) {
 		log_warnx("%s: CRL listed on the manifest is missing "
 			  "(RFC 9286 s.6.4)",
 			  pp->crl_uri);
-		return PP_FAILED;
+		goto out;
 	}
 	SHA256(data, len, digest);
 	if (memcmp(digest, crl_entry->hash, sizeof(digest)) != 0) {
@@ -490,17 +492,16 @@ pubpoint_load(struct walk *w, struct worker *wk, const struct ca_item *it,
 			  "(RFC 9286 s.6.5)",
 			  pp->crl_uri);
 		free(data);
-		return PP_FAILED;
+		goto out;
 	}
 	pp->crl = crl_parse(pp->crl_uri, data, len);
 	pp->crl_der = data;
 	pp->crl_len = len;
 	if (pp->crl == NULL || !check_crl(w, it, pp->crl, pp->crl_uri))
-		return PP_FAILED;
+		goto out;
 
-	ee = check_ee(w, it, pp, pp->mft->so->ee, mft_uri, &ee_eff);
-	if (ee == NULL)
-		return PP_FAILED;
+	if (!ee_valid(w, it, pp, ee, mft_uri, &ee_eff))
+		goto out;
 
 	pp->files = calloc(pp->mft->num_files ? pp->mft->num_files : 1,
 			   sizeof(*pp->files));
